@@ -1,0 +1,335 @@
+"""The command line: a thin click shell around one main(argv) -> int, the only error boundary."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from agentops_hooks import __version__
+from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.formats import FORMATTERS, RunInfo, Totals
+from agentops_hooks.model import CommitResult
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The options every checking command shares."""
+
+    config: str | None
+    outputs: tuple[tuple[str, str | None], ...]
+    color: bool
+    verbose: bool
+    quiet: bool
+
+
+def _parse_format(value: str) -> tuple[str, str | None]:
+    name, _, path = value.partition("=")
+    if name not in FORMATTERS:
+        raise click.BadParameter(f"unknown format {name!r} (choose from {', '.join(sorted(FORMATTERS))})")
+    return name, path or None
+
+
+def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, -f/--format, --output, --color/--no-color, -q/-v → one frozen Options."""
+
+    @click.option(
+        "--config", "config_path", metavar="PATH", help="Config file (default: AGENTOPS_CONFIG, then .agentops.yaml)."
+    )
+    @click.option(
+        "-f",
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="FMT[=PATH]",
+        help=f"Output format, repeatable ({', '.join(sorted(FORMATTERS))}); =PATH writes to a file.",
+    )
+    @click.option("--output", metavar="PATH", help="Write the (single) format to PATH.")
+    @click.option(
+        "--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR)."
+    )
+    @click.option("-v", "--verbose", is_flag=True, help="Say more: clean commits too, tracebacks of internal errors.")
+    @click.option("-q", "--quiet", is_flag=True, help="Print only findings.")
+    @functools.wraps(f)
+    def wrapper(
+        config_path: str | None,
+        formats: tuple[str, ...],
+        output: str | None,
+        color: bool | None,
+        verbose: bool,
+        quiet: bool,
+        **kwargs: Any,
+    ) -> Any:
+        outputs = tuple(_parse_format(v) for v in formats) or (("text", None),)
+        if output:
+            if len(outputs) > 1:
+                raise click.UsageError("--output takes a single format; use -f FMT=PATH for several")
+            outputs = ((outputs[0][0], output),)
+        if color is None:
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        return f(opts=Options(config_path, outputs, color, verbose, quiet), **kwargs)
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="agentops-check")
+@click.pass_context
+def cli(ctx: click.Context) -> Any:
+    """Stop AI coding agents from landing bad commits (12-Factor AgentOps checks)."""
+    if ctx.invoked_subcommand is None:
+        return ctx.invoke(staged)
+    return None
+
+
+def write_outputs(results: Iterable[CommitResult], opts: Options, command: str, blocking_note: str = "") -> Totals:
+    """Render every requested format (streaming when there is one) and return the totals."""
+    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note)
+    totals = Totals()
+    if len(opts.outputs) > 1:
+        results = list(results)  # light results (no file contents): one pass per format
+    for i, (name, path) in enumerate(opts.outputs):
+        t = totals if i == 0 else Totals()
+        lines = FORMATTERS[name](
+            results, RunInfo(run.version, command, opts.color and path is None, opts.verbose, blocking_note), t
+        )
+        if path is None:
+            for line in lines:
+                click.echo(line)
+        else:
+            with open(path, "w", encoding="utf-8") as out:
+                for line in lines:
+                    out.write(line + "\n")
+    return totals
+
+
+def exit_code(totals: Totals) -> int:
+    """1 when any unwaived error finding blocks, else 0."""
+    return ExitCode.FINDINGS if totals.blocking else ExitCode.OK
+
+
+@cli.command()
+@click.option("--hook", is_flag=True, help="Run as the pre-commit hook: block only on non-exemptible errors.")
+@common_options
+def staged(opts: Options, hook: bool = False) -> int:
+    """Check the staged change (the default command)."""
+    from agentops_hooks import checks
+
+    env = checks.environ()
+    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env:
+        click.echo(
+            "agentops: nothing to check outside a commit (this hook checks commits); "
+            "run `agentops-check ci` or `agentops-check range A..B` to check history",
+            err=True,
+        )
+        return ExitCode.OK
+    ctx = checks.open_context(opts.config, env)
+    result = checks.staged(ctx)
+    if hook:
+        result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
+    totals = write_outputs([result], opts, "staged", "refused")
+    return exit_code(totals)
+
+
+def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:
+    """At pre-commit time an exemption may still come with the message: only unwaivable errors block."""
+    import dataclasses
+
+    findings = tuple(
+        dataclasses.replace(
+            f, severity="warning", message=f"{f.message} (commit-msg will refuse this unless the message exempts it)"
+        )
+        if f.severity == "error" and exemptible.get(f.rule_id, True)
+        else f
+        for f in result.findings
+    )
+    return dataclasses.replace(result, findings=findings)
+
+
+@cli.command("commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False))
+@common_options
+def commit_msg(opts: Options, message_file: str) -> int:
+    """Check a commit message file together with the staged change (the commit-msg hook)."""
+    from agentops_hooks import checks
+
+    if not os.path.isfile(message_file):
+        raise FatalError(f"{message_file}: no such message file (the commit-msg hook passes .git/COMMIT_EDITMSG)")
+    ctx = checks.open_context(opts.config, checks.environ())
+    result = checks.message_file(ctx, message_file)
+    totals = write_outputs([result], opts, "commit-msg", f"commit refused (your message is kept in {message_file})")
+    return exit_code(totals)
+
+
+@cli.command("range")
+@click.argument("spec", required=False, metavar="[A..B]")
+@click.option("--base", metavar="REF", help="Check the commits since the merge-base of REF and HEAD.")
+@common_options
+def range_(opts: Options, spec: str | None, base: str | None) -> int:
+    """Check every commit of a range on its own message and diff."""
+    from agentops_hooks import checks
+
+    ctx = checks.open_context(opts.config, checks.environ())
+    revs = checks.range_revs(spec, base, checks.environ())
+    totals = write_outputs(checks.history(ctx, revs), opts, "range")
+    return exit_code(totals)
+
+
+@cli.group()
+def rules() -> None:
+    """List, show, validate, test the rules, or print their JSON Schema."""
+
+
+@rules.command("list")
+@click.option("--all", "all_packs", is_flag=True, help="Every rule of every built-in pack.")
+@click.option("--config", "config_path", metavar="PATH")
+def rules_list(config_path: str | None, all_packs: bool) -> int:
+    """One line per effective rule: id, pack, kind, severity, applies-to."""
+    for rule in _rules(config_path, all_packs):
+        click.echo(f"{rule.id}  {rule.pack}  {rule.kind}  {rule.severity}  applies-to={rule.applies_to}")
+    return ExitCode.OK
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--config", "config_path", metavar="PATH")
+def rules_show(rule_id: str, config_path: str | None) -> int:
+    """Everything about one rule."""
+    import difflib
+
+    found = {r.id: r for r in _rules(config_path, True)} | {r.id: r for r in _rules(config_path, False)}
+    rule = found.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, list(found), n=1)
+        raise FatalError(
+            f"no rule '{rule_id}'"
+            + (f" (did you mean '{close[0]}'?)" if close else "")
+            + "; `agentops-check rules list --all` shows them"
+        )
+    click.echo(
+        f"{rule.id} ({rule.kind}, {rule.severity}, applies-to {rule.applies_to}, from {rule.pack}: {rule.origin})"
+    )
+    click.echo(f"  {rule.description}")
+    click.echo(f"  message: {rule.message}")
+    if rule.hint:
+        click.echo(f"  hint: {rule.hint}")
+    for key, value in (rule.params or {}).items():
+        click.echo(f"  {key}: {value}")
+    return ExitCode.OK
+
+
+@rules.command("schema")
+def rules_schema() -> int:
+    """Print the JSON Schema of rule files and configs (for editors)."""
+    from agentops_hooks import packs
+
+    click.echo(packs.schema_text(), nl=False)
+    return ExitCode.OK
+
+
+@rules.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", metavar="PATH")
+def rules_validate(files: tuple[str, ...], config_path: str | None) -> int:
+    """Validate rule files (default: the effective config and everything it extends)."""
+    from agentops_hooks import config
+
+    if files:
+        for path in files:
+            config.load(path, trust_cache=False)
+            click.echo(f"{path}: ok")
+    else:
+        n = len(_rules(config_path, False, trust_cache=False))
+        click.echo(f"ok: {n} rules")
+    return ExitCode.OK
+
+
+@rules.command("test")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", metavar="PATH")
+@click.option("--all", "all_packs", is_flag=True, help="Test every built-in pack.")
+def rules_test(files: tuple[str, ...], config_path: str | None, all_packs: bool) -> int:
+    """Prove every rule's examples: fail cases must be flagged, pass cases must not."""
+    from agentops_hooks import config, ruletest
+
+    if files:
+        rules_ = [r for path in files for r in config.load(path, trust_cache=False).rules]
+    else:
+        rules_ = list(_rules(config_path, all_packs, trust_cache=False))
+    failed = untested = proven = 0
+    for outcome in ruletest.run(rules_):
+        if outcome.problem is None:
+            proven += 1
+        elif outcome.problem.startswith("untested"):
+            untested += 1
+            click.echo(f"warning: {outcome.rule_id}: {outcome.problem}")
+        else:
+            failed += 1
+            click.echo(f"FAIL {outcome.rule_id} {outcome.case}: {outcome.problem}")
+    click.echo(
+        f"rules test: {proven} examples proven, {failed} failed, {untested} rules untested ({len(rules_)} rules)"
+    )
+    return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+def _rules(config_path: str | None, all_packs: bool, trust_cache: bool = True) -> tuple[Any, ...]:
+    from agentops_hooks import config, gitrepo, packs
+
+    if all_packs:  # a pack may extend others (strict): each rule once, under its own pack
+        every: dict[str, Any] = {}
+        for name in packs.builtin_names():
+            for r in config.load(str(packs.builtin_path(name)), trust_cache, pack=f"builtin:{name}").rules:
+                every.setdefault(r.id, r)
+        return tuple(every.values())
+    try:
+        top: str | None = gitrepo.repo_info().toplevel
+    except FatalError:
+        top = None
+    return config.load(config.find(top, config_path, os.environ), trust_cache, top).rules
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep the scratch repository and print where it is.")
+def demo(keep: bool) -> int:
+    """Show the hook at work in a scratch repository: a refused agent commit and its fix."""
+    from agentops_hooks import demo as demo_
+
+    return demo_.run(keep, click.echo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console script: every outcome becomes an exit code here and nowhere else."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        ret = cli.main(args=args, prog_name="agentops-check", standalone_mode=False)
+    except click.UsageError as e:
+        e.show()
+        return ExitCode.USAGE
+    except click.ClickException as e:  # not a finding: the check could not run
+        click.echo(f"agentops-check: {e.format_message()}", err=True)
+        return ExitCode.CANNOT_RUN
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("agentops-check: interrupted", err=True)
+        return 130
+    except FatalError as e:
+        click.echo(f"agentops-check: {e}", err=True)
+        return ExitCode.CANNOT_RUN
+    except BrokenPipeError:  # `agentops-check range | head`: the reader left
+        sys.stderr.close()
+        return ExitCode.OK
+    except Exception as e:  # a bug: fail closed, one line, the traceback in the log
+        from agentops_hooks import crashlog
+
+        log = crashlog.write(e)
+        click.echo(f"agentops-check: internal error: {e!r}; details in {log}", err=True)
+        if "-v" in args or "--verbose" in args:
+            import traceback
+
+            traceback.print_exception(e)
+        return ExitCode.CANNOT_RUN
+    return int(ret) if isinstance(ret, int) else ExitCode.OK

@@ -1,0 +1,247 @@
+"""`.agentops.yaml` and the packs it extends → the effective rules and repository settings."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentops_hooks import __version__, packs, rulefile
+from agentops_hooks.errors import RuleFileError
+from agentops_hooks.model import SEVERITIES, Rule
+
+CONFIG_NAME = ".agentops.yaml"
+DEFAULT_EXTENDS = ("builtin:core", "builtin:secrets")
+REPO_KEYS = ("exclude", "ignore", "agents", "include-merges")
+OVERRIDABLE = ("severity", "applies-to", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The effective configuration: rules in load order, and the repository's settings."""
+
+    rules: tuple[Rule, ...]
+    path: str | None = None  # the config file, None when the defaults apply
+    files: tuple[str, ...] = ()  # every config and rule file read (for {config-files})
+    exclude: Any = None
+    ignore_authors: tuple[str, ...] = ()
+    ignore_subjects: tuple[Any, ...] = ()
+    agents: Mapping[str, Any] = field(default_factory=dict)
+    include_merges: bool = False
+
+
+def find(toplevel: str | None, explicit: str | None, environ: Mapping[str, str]) -> str | None:
+    """--config, then AGENTOPS_CONFIG, then .agentops.yaml at the root; None: the defaults."""
+    chosen = explicit or environ.get("AGENTOPS_CONFIG")
+    if chosen:
+        if not os.path.isfile(chosen):
+            raise RuleFileError(f"{chosen}: config file not found (check --config / AGENTOPS_CONFIG)")
+        return chosen
+    if toplevel:
+        candidate = os.path.join(toplevel, CONFIG_NAME)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def load(path: str | None, trust_cache: bool = True, toplevel: str | None = None, pack: str = "local") -> Config:
+    """Read the config (or the defaults) and everything it extends into one Config."""
+    loader = _Loader(trust_cache, toplevel)
+    if path is None:
+        doc: dict[str, Any] = {"version": 1, "extends": list(DEFAULT_EXTENDS)}
+        raws = loader.resolve("(defaults)", doc, Path.cwd(), set())
+    else:
+        doc = loader.read(path)
+        raws = loader.resolve(path, doc, Path(path).resolve().parent, set(), pack)
+    rules = tuple(rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"]) for r in raws)
+    ignore = doc.get("ignore") or {}
+    return Config(
+        rules=rules,
+        path=path,
+        files=tuple(loader.files),
+        exclude=rulefile.globs(doc["exclude"], f"{path}: 'exclude'") if doc.get("exclude") else None,
+        ignore_authors=tuple(ignore.get("authors") or ()),
+        ignore_subjects=tuple(rulefile.regex(p, f"{path}: 'ignore.subjects'") for p in ignore.get("subjects") or ()),
+        agents=doc.get("agents") or {},
+        include_merges=bool(doc.get("include-merges", False)),
+    )
+
+
+def _strip(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in raw.items() if not k.startswith("__")}
+
+
+class _Loader:
+    """Reads files once each (through the cache), follows `extends`, applies overrides."""
+
+    def __init__(self, trust_cache: bool, toplevel: str | None) -> None:
+        self.trust_cache = trust_cache
+        self.toplevel = toplevel
+        self.files: list[str] = []
+
+    def read(self, path: str) -> dict[str, Any]:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise RuleFileError(f"{path}: cannot read: {e.strerror}") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            raise RuleFileError(f"{path}:{line}:1: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
+        self.files.append(self._display(path))
+        return _cached_load(self._display(path), text, self.trust_cache)
+
+    def _display(self, path: str) -> str:
+        if self.toplevel:
+            try:
+                return os.path.relpath(os.path.realpath(path), os.path.realpath(self.toplevel)).replace(os.sep, "/")
+            except ValueError:
+                pass
+        return path
+
+    def resolve(
+        self, path: str, doc: Mapping[str, Any], base: Path, seen: set[str], pack: str = "local"
+    ) -> list[dict[str, Any]]:
+        """Rules of `doc` and what it extends, with its overrides, disable and floor applied."""
+        raws: list[dict[str, Any]] = []
+        for ref in doc.get("extends") or ():
+            target, name = self._target(ref, base, path)
+            key = str(target)
+            if key in seen:
+                raise RuleFileError(
+                    f"{_locate(path, ['extends'])}: '{ref}' is extended twice or in a cycle; name each pack once"
+                )
+            seen.add(key)
+            sub = self.read(key)
+            bad = [k for k in REPO_KEYS if k in sub]
+            if bad:
+                raise RuleFileError(
+                    f"{_locate(key, [], bad[0])}: '{bad[0]}' belongs in the repository's {CONFIG_NAME}, not in a pack"
+                )
+            raws += self.resolve(key, sub, target.parent, seen, name)
+        for i, rule in enumerate(doc.get("rules") or ()):
+            origin = f"{self._display(path)} rule #{i + 1}"
+            raws.append({**rule, "__file": self._display(path), "__origin": origin, "__pack": pack})
+        for r in raws:
+            r.setdefault("__file", path)
+            r.setdefault("__origin", path)
+        _unique(raws)
+        return _tune(path, doc, raws)
+
+    def _target(self, ref: str, base: Path, path: str) -> tuple[Path, str]:
+        if ref.startswith("builtin:"):
+            return packs.builtin_path(ref.removeprefix("builtin:")), ref
+        if ref.startswith("pkg:"):
+            return packs.entry_point_path(ref.removeprefix("pkg:")), ref
+        target = (base / ref).resolve()
+        if not target.is_file():
+            raise RuleFileError(f"{_locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
+        return target, self._display(str(target))
+
+
+def _unique(raws: list[dict[str, Any]]) -> None:
+    seen: dict[str, str] = {}
+    for r in raws:
+        if r["id"] in seen:
+            raise RuleFileError(
+                f"{r['__origin']}: rule id '{r['id']}' is already defined in {seen[r['id']]}; ids must be unique"
+            )
+        seen[r["id"]] = r["__origin"]
+
+
+def _tune(path: str, doc: Mapping[str, Any], raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply a file's overrides, disable list and severity floor to the rules it sees."""
+    by_id = {r["id"]: r for r in raws}
+    for rid, changes in (doc.get("overrides") or {}).items():
+        rule = by_id.get(rid) or _unknown(path, rid, by_id, "overrides")
+        valid = (*OVERRIDABLE, *rulefile.kind_params(rule["kind"]))
+        for key, value in changes.items():
+            if key not in valid:
+                hint = difflib.get_close_matches(key, valid, n=1)
+                mean = f" (did you mean '{hint[0]}'?)" if hint else ""
+                where = _locate(path, ["overrides", rid], key)
+                raise RuleFileError(
+                    f"{where}: overrides.{rid}: '{key}' cannot be set for kind '{rule['kind']}'{mean} (valid: {', '.join(valid)})"
+                )
+            rule[key] = value
+        _revalidate(path, rule)
+    for rid in doc.get("disable") or ():
+        by_id.get(rid) or _unknown(path, rid, by_id, "disable")
+    disabled = set(doc.get("disable") or ())
+    floor = doc.get("severity-floor")
+    if floor:
+        rank = SEVERITIES.index(floor)
+        for r in raws:
+            if SEVERITIES.index(r["severity"]) > rank:
+                r["severity"] = floor
+    return [r for r in raws if r["id"] not in disabled]
+
+
+def _unknown(path: str, rid: str, by_id: Mapping[str, Any], where: str) -> Any:
+    hint = difflib.get_close_matches(rid, list(by_id), n=1)
+    mean = f" (did you mean '{hint[0]}'?)" if hint else ""
+    at = _locate(path, [where], rid) if where == "overrides" else _locate(path, [where, _index(path, where, rid)])
+    raise RuleFileError(
+        f"{at}: {where}: no loaded rule has the id '{rid}'{mean}; `agentops-check rules list` shows them"
+    )
+
+
+def _locate(path: str, keys: list[Any], key: str | None = None) -> str:
+    """`path:line:col` of a node, read again on this error path only."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = rulefile.read_yaml(path, f.read())
+        line, col = rulefile.position(doc, keys, key)
+    except (OSError, RuleFileError):
+        line, col = 1, 1
+    return f"{path}:{line}:{col}"
+
+
+def _index(path: str, key: str, value: str) -> int:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return list(rulefile.read_yaml(path, f.read())[key]).index(value)
+    except (OSError, RuleFileError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _revalidate(path: str, rule: Mapping[str, Any]) -> None:
+    doc = {"version": 1, "rules": [_strip(rule)]}
+    try:
+        rulefile.validate(path, doc)
+    except RuleFileError as e:
+        raise RuleFileError(
+            f"{_locate(path, ['overrides', rule['id']])}: overrides.{rule['id']}: {str(e).split(': ', 2)[-1]}"
+        ) from None
+
+
+def _cached_load(path: str, text: str, trust_cache: bool) -> dict[str, Any]:
+    """Validated plain data, from the cache keyed by content when allowed (never in `ci`)."""
+    key = hashlib.sha256(f"{__version__}\0{path}\0{text}".encode()).hexdigest()
+    cache_file = _cache_dir() / f"{key}.json"
+    if trust_cache:
+        try:
+            return json.loads(cache_file.read_text("utf-8"))  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            pass
+    doc = rulefile.load_text(path, text)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(doc), "utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # the cache only saves time
+    return doc
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "agentops-hooks" / "rules"

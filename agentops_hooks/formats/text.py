@@ -1,0 +1,63 @@
+"""Text for people: grouped by commit and file, the hint, the agent verdict, a summary line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from agentops_hooks.formats.common import RunInfo, Totals, plural
+from agentops_hooks.model import AgentVerdict, CommitResult, Finding
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Iterator[str]:
+    """One block per commit with findings, then one summary line; nothing when all is clean."""
+    for result in results:
+        totals.add(result)
+        if not result.findings and not run.verbose:
+            continue
+        yield _header(result, run)
+        hinted: set[tuple[str, str]] = set()
+        for f in result.findings:
+            yield _line(result, f, run)
+            if f.hint and f.waived is None and (f.rule_id, f.hint) not in hinted:
+                hinted.add((f.rule_id, f.hint))
+                yield f"    hint: {f.hint}"
+    if totals.with_findings or run.verbose:
+        yield _summary(totals, run)
+
+
+def _header(result: CommitResult, run: RunInfo) -> str:
+    c = result.commit
+    what = {"staged": "staged change", "commit-msg": "new commit"}.get(c.source, f"commit {c.short}")
+    subject = f" {c.message.subject!r}" if c.message.subject else ""
+    later = " (the message is not written yet)" if c.source == "staged" and result.agent.kind == "human" else ""
+    return f"agentops: {what}{subject}: {describe(result.agent)}{later}"
+
+
+def describe(agent: AgentVerdict) -> str:
+    """The verdict and why, in one phrase."""
+    if agent.kind == "human":
+        weak = f" ({'; '.join(agent.reasons)})" if agent.reasons else ""
+        return f"no agent marker, judged as human{weak}"
+    who = ", ".join(agent.agents) or agent.kind
+    return f"{agent.kind} agent ({who}) because of {'; '.join(agent.reasons)}"
+
+
+def _line(result: CommitResult, f: Finding, run: RunInfo) -> str:
+    if f.path is not None:
+        where = f"{f.path}:{f.line}:" if f.line else f"{f.path}:"
+    else:
+        where = f"{result.commit.short}:msg:{f.line or 1}:"
+    severity = f.severity if f.waived is None else "waived"
+    label = f"{_COLORS[f.severity]}{severity}{_RESET}" if run.color and f.waived is None else severity
+    waived = f" [waived by {f.waived.by}: {f.waived.reason}]" if f.waived else ""
+    return f"{where} {f.rule_id} {f.message} ({label}){waived}"
+
+
+def _summary(t: Totals, run: RunInfo) -> str:
+    counts = ", ".join(plural(t.by_severity[s], s) for s in ("error", "warning") if t.by_severity[s] or s == "error")
+    waived = f", {t.waived} waived" if t.waived else ""
+    outcome = run.blocking_note or "refused" if t.blocking else "not blocking"
+    return f"agentops: {counts}{waived} in {plural(t.commits, 'commit')} checked: {outcome}"

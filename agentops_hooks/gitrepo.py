@@ -1,0 +1,156 @@
+"""Every git call: plain subprocess plumbing (hook paths), one streamed `git log` for history."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from agentops_hooks.errors import GitError
+
+DIFF_ARGS = (
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-color",
+    "--no-relative",
+    "--no-abbrev",
+    "-M",
+    "-U0",
+    "--raw",
+    "-z",
+    "-p",
+)
+MARK = b"\x00\x01AGENTOPS\x02"
+# sha, parents, author, committer, then the raw message; a NUL ends each field
+LOG_FORMAT = "%x00%x01AGENTOPS%x02%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x00"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    """Where the work tree and the git directory are."""
+
+    toplevel: str
+    git_dir: str
+    shallow: bool
+
+
+def git(*args: str, cwd: str | None = None, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
+    """Run one git command; a failure becomes a one-line GitError with git's own reason."""
+    try:
+        proc = subprocess.run(("git", *args), cwd=cwd, input=stdin, capture_output=True)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if proc.returncode not in ok:
+        raise GitError(_reason(proc.stderr, args))
+    return proc.stdout
+
+
+def _reason(stderr: bytes, args: tuple[str, ...]) -> str:
+    text = stderr.decode("utf-8", "replace").strip().splitlines()
+    lines = [ln for ln in text if ln.startswith(("fatal:", "error:"))] or text or ["failed"]
+    return f"git {args[0]}: {lines[0].removeprefix('fatal: ').removeprefix('error: ')}"
+
+
+def repo_info(cwd: str | None = None) -> RepoInfo:
+    """The repository around `cwd`; outside one, a GitError saying so."""
+    try:
+        out = git("rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository", cwd=cwd)
+    except GitError as e:
+        if "not a git repository" in str(e):
+            raise GitError(
+                f"not a git repository: {os.path.abspath(cwd or '.')} (run inside one, or `git init`)"
+            ) from None
+        raise
+    top, git_dir, shallow = out.decode("utf-8", "surrogateescape").splitlines()[:3]
+    return RepoInfo(top, git_dir, shallow == "true")
+
+
+def config_values(*keys: str, cwd: str | None = None) -> dict[str, str]:
+    """The values of the given config keys (lower-cased) that are set, last one wins."""
+    pattern = "^(" + "|".join(k.replace(".", r"\.") for k in keys) + ")$"
+    out = git("config", "-z", "--get-regexp", pattern, cwd=cwd, ok=(0, 1))
+    values: dict[str, str] = {}
+    for rec in out.decode("utf-8", "replace").split("\0"):
+        if rec:
+            key, _, value = rec.partition("\n")
+            values[key.lower()] = value
+    return values
+
+
+def ident(which: str, cwd: str | None = None) -> tuple[str, str]:
+    """(name, email) git will record as GIT_AUTHOR_IDENT or GIT_COMMITTER_IDENT."""
+    out = git("var", which, cwd=cwd, ok=(0, 128)).decode("utf-8", "replace").strip()
+    name, _, rest = out.partition(" <")
+    return name, rest.partition(">")[0]
+
+
+def branch(cwd: str | None = None) -> str | None:
+    """The checked-out branch, or None when HEAD is detached."""
+    out = git("symbolic-ref", "-q", "--short", "HEAD", cwd=cwd, ok=(0, 1)).decode().strip()
+    return out or None
+
+
+def staged_diff(cwd: str | None = None) -> bytes:
+    """The index against HEAD (an unborn HEAD included); GIT_INDEX_FILE is inherited."""
+    return git("diff", "--cached", *DIFF_ARGS, cwd=cwd)
+
+
+class BlobSizes:
+    """Blob sizes from one long-lived `git cat-file --batch-check`, started on first use."""
+
+    def __init__(self, cwd: str | None = None) -> None:
+        self._cwd = cwd
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __call__(self, oid: str) -> int | None:
+        """The size of a blob, or None for a submodule commit or a missing object."""
+        if not oid or oid.strip("0") == "":
+            return None
+        if self._proc is None:
+            cmd = ("git", "cat-file", "--batch-check=%(objectsize)")
+            self._proc = subprocess.Popen(cmd, cwd=self._cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(oid.encode() + b"\n")
+        self._proc.stdin.flush()
+        answer = self._proc.stdout.readline().strip()
+        return int(answer) if answer.isdigit() else None
+
+    def close(self) -> None:
+        """End the helper process, if it was started."""
+        if self._proc is not None:
+            self._proc.communicate()
+            self._proc = None
+
+
+def resolve(rev: str, cwd: str | None = None) -> str:
+    """The full sha of a revision; an unknown one is a GitError naming it."""
+    if rev.startswith("-"):
+        raise GitError(f"unknown revision {rev!r}: a revision cannot start with '-'")
+    out = git("rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", cwd=cwd, ok=(0, 1))
+    if not out.strip():
+        raise GitError(f"unknown revision {rev!r} (check the name, or fetch it: `git fetch origin {rev}`)")
+    return out.decode().strip()
+
+
+def log_chunks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
+    """One `git log` process streamed commit by commit (oldest first): each chunk is one commit."""
+    args = ["git", "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
+    args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
+    proc = subprocess.Popen([*args, *revs, "--"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    buf = b""
+    try:
+        while block := proc.stdout.read(_CHUNK):
+            buf += block
+            parts = buf.split(MARK)
+            buf = parts.pop()
+            yield from (p for p in parts if p)
+        if buf:
+            yield buf
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read()
+        if proc.wait() != 0:
+            raise GitError(_reason(err, ("log",)))

@@ -1,0 +1,36 @@
+"""Kinds that read a commit's files: added lines, file names, sizes, binaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from agentops_hooks.model import Commit, Finding, Rule
+
+
+def added_pattern(rule: Rule, commit: Commit) -> Iterator[Finding]:
+    """Added lines that match the rule's pattern, in the files its paths select."""
+    pattern = rule.compiled["pattern"]
+    keywords = tuple(k.lower() for k in rule.param("keywords", ()))
+    for change in commit.files:
+        if change.binary or not rule.selects(change.path):
+            continue
+        for line in change.added:
+            if keywords and not any(k in line.text.lower() for k in keywords):
+                continue
+            if m := pattern.search(line.text):
+                yield rule.finding(path=change.path, line=line.number, match=m.group())
+
+
+def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:
+    """Files added or changed that are too large, binary, or forbidden by name."""
+    names = rule.compiled.get("forbidden-names")
+    max_size = rule.param("max-size")
+    for change in commit.files:
+        if change.status == "D" or not rule.selects(change.path):
+            continue
+        if names is not None and names.match_file(change.path):
+            yield rule.finding(path=change.path, problem=f"{change.path} is a forbidden file name")
+        if rule.param("no-binaries") and change.binary:
+            yield rule.finding(path=change.path, problem=f"{change.path} is a binary file")
+        if max_size is not None and change.size is not None and change.size > max_size:
+            yield rule.finding(path=change.path, problem=f"{change.path} is {change.size:,} bytes (limit {max_size:,})")

@@ -1,0 +1,88 @@
+"""Kinds that read the commit message: its format and its required sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from agentops_hooks import message as msg
+from agentops_hooks.model import Commit, Finding, Rule
+
+CONVENTIONAL = re.compile(r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?: (?P<desc>.*)$")
+NA = re.compile(r"^(?:n/?a|none|-+)\.?$", re.IGNORECASE)
+
+
+def commit_type(subject: str) -> str | None:
+    """The Conventional Commits type of a subject, lower-cased, if it has one."""
+    m = CONVENTIONAL.match(subject)
+    return m.group("type").lower() if m else None
+
+
+def message_format(rule: Rule, commit: Commit) -> Iterator[Finding]:
+    """Subject and body shape: type, pattern, length, vagueness, case, body, line lengths."""
+    subject = commit.message.subject
+    conv = CONVENTIONAL.match(subject)
+    desc = conv.group("desc") if conv else subject
+    lines = commit.message.text.rstrip("\n").split("\n")
+    for line, problem in _format_problems(rule, commit, subject, conv, desc, lines):
+        yield rule.finding(line=line, match=subject if line == 1 else None, problem=problem, subject=subject)
+
+
+def _format_problems(
+    rule: Rule, commit: Commit, subject: str, conv: re.Match[str] | None, desc: str, lines: list[str]
+) -> Iterator[tuple[int, str]]:
+    types = rule.param("types")
+    if types and (conv is None or conv.group("type").lower() not in [t.lower() for t in types]):
+        yield 1, f"subject should start with a type ({', '.join(types)}), e.g. '{types[0]}: add the parser'"
+    if (p := rule.compiled.get("subject-pattern")) and not p.search(subject):
+        yield 1, f"subject does not match {rule.param('subject-pattern')!r}"
+    if (n := rule.param("max-subject-length")) and len(subject) > n:
+        yield 1, f"subject is {len(subject)} characters long (limit {n})"
+    if (n := rule.param("min-subject-length")) and len(subject) < n:
+        yield 1, f"subject is {len(subject)} characters long (at least {n})"
+    if any(p.search(desc.strip()) for p in rule.compiled.get("vague-subjects", ())):
+        yield 1, f"subject {subject!r} does not say what changed or why"
+    if rule.param("no-trailing-punctuation") and subject[-1:] in ".!?,;:":
+        yield 1, "subject ends with punctuation"
+    case = rule.param("subject-case", "any")
+    if case != "any" and desc[:1].isalpha() and (desc[:1].islower() != (case == "lower")):
+        yield 1, f"subject description should start in {case} case"
+    if rule.param("blank-second-line") and len(lines) > 1 and lines[1].strip():
+        yield 2, "the second line should be empty (subject, blank line, body)"
+    trailer_lines = {t.line for t in commit.message.trailers}
+    body = [ln for i, ln in enumerate(lines[1:], start=2) if i not in trailer_lines and ln.strip()]
+    if rule.param("body-required") and not body:
+        yield 1, "a body explaining why is required"
+    if n := rule.param("max-body-line-length"):
+        for i, ln in enumerate(lines[1:], start=2):
+            if len(ln) > n and "://" not in ln and i not in trailer_lines:
+                yield i, f"body line is {len(ln)} characters long (limit {n})"
+
+
+def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:
+    """Required sections (per commit type), each present and with real content."""
+    aliases = {k.lower(): v.lower() for k, v in rule.param("aliases", {}).items()}
+    required = _required(rule, commit.message.subject)
+    found = msg.sections(commit.message, [*required, *aliases])
+    for alias, target in aliases.items():
+        if alias in found and target not in found:
+            found[target] = found[alias]
+    min_length = rule.param("min-length", 1)
+    for name in required:
+        hit = found.get(name.lower())
+        if hit is None:
+            yield rule.finding(line=1, section=name, problem=f"missing the '{name}:' section")
+            continue
+        line, content = hit
+        if NA.match(content) and rule.param("allow-na", True):
+            continue
+        if len(content) < min_length or NA.match(content):
+            yield rule.finding(line=line, section=name, problem=f"the '{name}:' section is empty")
+
+
+def _required(rule: Rule, subject: str) -> list[str]:
+    profiles = {k.lower(): v for k, v in rule.param("profiles", {}).items()}
+    ctype = commit_type(subject)
+    if ctype is not None and ctype in profiles:
+        return list(profiles[ctype])
+    return list(profiles.get("default", rule.param("sections", [])))

@@ -1,0 +1,49 @@
+"""Where built-in packs and the schema live: the wheel's copy, or the checkout's rules/."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from agentops_hooks.errors import FatalError
+
+
+def pack_dir() -> Path:
+    """The built-in packs: `agentops_hooks/_packs` in a wheel, `rules/` in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_packs"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in packs (`builtin:NAME`)."""
+    return sorted(p.stem for p in pack_dir().glob("*.yaml"))
+
+
+def builtin_path(name: str) -> Path:
+    """The file of a built-in pack; an unknown name says which exist."""
+    path = pack_dir() / f"{name}.yaml"
+    if not path.is_file():
+        raise FatalError(
+            f"unknown built-in pack 'builtin:{name}' (available: {', '.join('builtin:' + n for n in builtin_names())})"
+        )
+    return path
+
+
+def entry_point_path(name: str) -> Path:
+    """A pack an installed distribution declares under the `agentops_hooks.packs` entry points."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="agentops_hooks.packs"):
+        if ep.name == name:
+            module, _, attr = ep.value.partition(":")
+            ref = importlib.resources.files(module).joinpath(attr or f"{name}.yaml")
+            return Path(str(ref))
+    raise FatalError(
+        f"no installed package declares the pack 'pkg:{name}' (pip install it, or add it to the hook's additional_dependencies)"
+    )
+
+
+def schema_text() -> str:
+    """The JSON Schema as text."""
+    return importlib.resources.files("agentops_hooks.schema").joinpath("agentops.schema.json").read_text("utf-8")

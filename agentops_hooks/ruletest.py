@@ -1,0 +1,72 @@
+"""`rules test`: every rule proves its `examples` (SPEC §12 cases) fail and pass as declared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agentops_hooks import agents, engine, message
+from agentops_hooks.model import AgentVerdict, Commit, FileChange, Line, Person, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One example's result: which rule, which case, and what went wrong (None: proven)."""
+
+    rule_id: str
+    case: str
+    problem: str | None
+
+
+def case_commit(case: Mapping[str, Any]) -> Commit:
+    """The commit an example case describes."""
+    name, _, email = str(case.get("author", "Dev <dev@example.com>")).partition(" <")
+    files = tuple(
+        FileChange(
+            status=f.get("status", "A"),
+            path=f["path"],
+            old_path=f.get("old-path"),
+            binary=f.get("binary", False),
+            size=f.get("size"),
+            added=tuple(Line(i, t) for i, t in enumerate(f.get("added", ()), start=1)),
+            removed=tuple(Line(i, t) for i, t in enumerate(f.get("removed", ()), start=1)),
+        )
+        for f in case.get("files", ())
+    )
+    text = case.get("message", "chore: example\n")
+    return Commit(
+        sha="0" * 40,
+        message=message.parse(text),
+        files=files,
+        author=Person(name, email.rstrip(">")),
+        committer=Person(name, email.rstrip(">"), "2026-01-01T00:00:00+00:00"),
+        source="example",
+    )
+
+
+def verdict_for(case: Mapping[str, Any], commit: Commit) -> AgentVerdict:
+    """The verdict the case names, or the one detected from its message."""
+    if "agent" in case:
+        return AgentVerdict(case["agent"], (case["agent"],) if case["agent"] != "human" else (), ("example",))
+    return agents.detect(commit)
+
+
+def run(rules: Sequence[Rule]) -> Iterator[Outcome]:
+    """Every example of every rule; a rule without examples yields one 'untested' outcome."""
+    for rule in rules:
+        examples = rule.examples or {}
+        if not examples.get("fail") and not examples.get("pass"):
+            yield Outcome(rule.id, "-", "untested: the rule has no examples")
+            continue
+        for expect in ("fail", "pass"):
+            for i, case in enumerate(examples.get(expect) or (), start=1):
+                commit = case_commit(case)
+                result = engine.check([rule], commit, verdict_for(case, commit))
+                hits = [f for f in result.findings if f.rule_id == rule.id and f.waived is None]
+                problem = None
+                if expect == "fail" and not hits:
+                    problem = "expected a finding, got none"
+                elif expect == "pass" and hits:
+                    problem = f"expected no finding, got: {hits[0].message}"
+                yield Outcome(rule.id, f"{expect} #{i}", problem)

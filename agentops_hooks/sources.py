@@ -1,0 +1,128 @@
+"""Where a change comes from: the staged index, a message file, a range of history."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+
+from agentops_hooks import diffparse, gitrepo, message
+from agentops_hooks.model import Commit, FileChange, Message, Person
+
+# the agent-shell variables a local hook may look at (SPEC §4); values are kept as evidence
+AGENT_ENV = (
+    "AI_AGENT",
+    "AGENT",
+    "CLAUDECODE",
+    "CLAUDE_CODE_CHILD_SESSION",
+    "CLAUDE_CODE_SESSION_ID",
+    "CLAUDE_CODE_ENTRYPOINT",
+    "CLAUDE_CODE_REMOTE",
+    "CLAUDE_CODE_ACTION",
+    "CODEX_THREAD_ID",
+    "CODEX_SANDBOX",
+    "CODEX_CI",
+    "GEMINI_CLI",
+    "QWEN_CODE",
+    "CURSOR_AGENT",
+    "CURSOR_EXTENSION_HOST_ROLE",
+    "CURSOR_TRACE_ID",
+    "COPILOT_AGENT",
+    "COPILOT_AGENT_SESSION_ID",
+    "COPILOT_CLI",
+    "CRUSH",
+    "OPENCODE",
+    "AUGMENT_AGENT",
+    "ANTIGRAVITY_AGENT",
+    "OZ_RUN_ID",
+    "PI_CODING_AGENT",
+    "AMP_CURRENT_THREAD_ID",
+    "OR_APP_NAME",
+    "GIT_AUTHOR_NAME",
+    "GIT_COMMITTER_NAME",
+)
+
+
+def agent_env() -> tuple[tuple[str, str], ...]:
+    """The agent-shell variables set in this process's environment."""
+    return tuple((k, os.environ[k]) for k in AGENT_ENV if os.environ.get(k))
+
+
+def staged(cwd: str | None = None, sizes: gitrepo.BlobSizes | None = None) -> Commit:
+    """The staged change as the commit git is about to make (message not yet known)."""
+    files = diffparse.parse(gitrepo.staged_diff(cwd))
+    name, email = gitrepo.ident("GIT_AUTHOR_IDENT", cwd)
+    cname, cemail = gitrepo.ident("GIT_COMMITTER_IDENT", cwd)
+    return Commit(
+        sha=None,
+        message=Message("", "", ""),
+        files=_sized(files, sizes),
+        author=Person(name, email),
+        committer=Person(cname, cemail),
+        source="staged",
+        branch=gitrepo.branch(cwd),
+        env=agent_env(),
+    )
+
+
+def read_message_file(path: str, git_dir: str, cwd: str | None = None) -> Message:
+    """The message git will record from the commit-msg hook's file (SPEC §2 cleanup rules)."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace").replace("\r\n", "\n")
+    conf = gitrepo.config_values("commit.cleanup", "core.commentchar", "core.commentstring", cwd=cwd)
+    comment = conf.get("core.commentstring") or conf.get("core.commentchar") or "#"
+    if comment == "auto":
+        comment = message.guess_comment_char(text)
+    recorded = _recorded_source(git_dir)
+    editing = recorded == "" if recorded in ("", "message") else message.looks_edited(text, comment)
+    mode = conf.get("commit.cleanup", "default")
+    return message.parse(message.cleanup(text, mode, comment, editing))
+
+
+def _recorded_source(git_dir: str) -> str | None:
+    """The commit source our prepare-commit-msg hook recorded for this commit, read once."""
+    path = os.path.join(git_dir, "agentops", "commit-source")
+    try:
+        with open(path, encoding="utf-8") as f:
+            source = f.read().strip()
+        os.remove(path)  # a record never outlives the commit it describes
+    except OSError:
+        return None
+    return source
+
+
+def with_message(commit: Commit, msg: Message, source: str) -> Commit:
+    """The staged change combined with the message that will be recorded."""
+    return dataclasses.replace(commit, message=msg, source=source)
+
+
+def history(
+    revs: list[str], include_merges: bool = False, cwd: str | None = None, sizes: gitrepo.BlobSizes | None = None
+) -> Iterator[Commit]:
+    """Commits of a revision range, oldest first, parsed one at a time from one git log."""
+    for chunk in gitrepo.log_chunks(revs, include_merges, cwd):
+        yield _commit(chunk, sizes)
+
+
+def _commit(chunk: bytes, sizes: gitrepo.BlobSizes | None) -> Commit:
+    fields = chunk.split(b"\x00", 9)
+    sha, parents, an, ae, ad, cn, ce, cd, body = (f.decode("utf-8", "replace") for f in fields[:9])
+    rest = fields[9] if len(fields) > 9 else b""
+    return Commit(
+        sha=sha,
+        message=message.parse(body),
+        files=_sized(diffparse.parse(rest), sizes),
+        author=Person(an, ae, ad),
+        committer=Person(cn, ce, cd),
+        parents=tuple(parents.split()),
+        source="range",
+    )
+
+
+def _sized(files: tuple[FileChange, ...], sizes: gitrepo.BlobSizes | None) -> tuple[FileChange, ...]:
+    if sizes is None:
+        return files
+    return tuple(
+        dataclasses.replace(f, size=sizes(f.new_oid)) if f.status != "D" and f.new_mode != "160000" else f
+        for f in files
+    )
