@@ -1,0 +1,34 @@
+"""The wheel pre-commit installs holds every pack and the schema; the manifest is valid."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.testing import ROOT
+
+
+def test_wheel_contains_packs_and_schema(tmp_path: Path) -> None:
+    subprocess.run(
+        (sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)),
+        check=True, capture_output=True,
+    )
+    wheel = next(tmp_path.glob("agentops_hooks-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packs = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
+    assert {"core.yaml", "secrets.yaml", "python.yaml", "javascript.yaml", "strict.yaml"} <= set(packs)
+    for pack in packs:
+        assert f"agentops_hooks/_packs/{pack}" in names
+    assert "agentops_hooks/schema/agentops.schema.json" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "agentops-check = agentops_hooks.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_manifest_is_valid() -> None:
+    proc = subprocess.run(
+        (sys.executable, "-m", "pre_commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")),
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
