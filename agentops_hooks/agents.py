@@ -178,3 +178,11 @@ def _disclosed(value: str) -> str:
     """The agent a disclosure trailer names, best effort (its first word)."""
     word = value.split("<")[0].strip().split(" ")[0].lower()
     return word or "agent"
+
+
+def is_agent_identity(value: str, signatures: Iterable[Signature] = BUILTIN) -> bool:
+    """Whether `Name <email>` (or a bare email) belongs to an agent or a bot, never a person."""
+    email = email_of(value)
+    if _APP.match(email):
+        return True
+    return any(s.where in ("co-author", "author-email") and s.pattern.search(email) for s in signatures)

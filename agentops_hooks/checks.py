@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from agentops_hooks import agents, config, engine, gitrepo, rulefile, sources
+from agentops_hooks import agents, config, engine, exemptions, gitrepo, rulefile, sources
 from agentops_hooks.errors import GitError
 from agentops_hooks.model import Commit, CommitResult
+
+IGNORE_FILE = ".agentops-ignore"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,13 +22,30 @@ class Context:
     repo: gitrepo.RepoInfo
     config: config.Config
     signatures: tuple[agents.Signature, ...]
+    inline_allow: bool = True
+    ignored: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def policy(self, today: str = "") -> exemptions.Policy:
+        """What may waive findings in this run."""
+        sigs = self.signatures
+        return exemptions.Policy(today, self.inline_allow, self.ignored, lambda v: agents.is_agent_identity(v, sigs))
 
 
-def open_context(config_path: str | None, environ: Mapping[str, str], trust_cache: bool = True) -> Context:
+def open_context(
+    config_path: str | None, environ: Mapping[str, str], trust_cache: bool = True, inline_allow: bool = True
+) -> Context:
     """Find the repository and load its config; every failure is one FatalError line."""
     repo = gitrepo.repo_info()
     cfg = config.load(config.find(repo.toplevel, config_path, environ), trust_cache, repo.toplevel)
-    return Context(repo, cfg, signatures(cfg.agents))
+    return Context(repo, cfg, signatures(cfg.agents), inline_allow, _ignore_file(repo.toplevel))
+
+
+def _ignore_file(toplevel: str) -> dict[str, dict[str, str]]:
+    try:
+        with open(os.path.join(toplevel, IGNORE_FILE), encoding="utf-8") as f:
+            return exemptions.parse_ignore_file(f.read())
+    except OSError:
+        return {}
 
 
 def signatures(settings: Mapping[str, Any]) -> tuple[agents.Signature, ...]:
@@ -56,7 +75,12 @@ def _judge(ctx: Context, commit: Commit, with_message: bool, today: str = "") ->
     if _ignored(ctx, commit):
         return CommitResult(commit, verdict, ())
     return engine.check(
-        ctx.config.rules, commit, verdict, with_message=with_message, exclude=ctx.config.exclude, today=today
+        ctx.config.rules,
+        commit,
+        verdict,
+        with_message=with_message,
+        exclude=ctx.config.exclude,
+        policy=ctx.policy(today),
     )
 
 

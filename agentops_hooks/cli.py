@@ -26,6 +26,7 @@ class Options:
     color: bool
     verbose: bool
     quiet: bool
+    inline_allow: bool = True
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -55,6 +56,7 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )
     @click.option("-v", "--verbose", is_flag=True, help="Say more: clean commits too, tracebacks of internal errors.")
     @click.option("-q", "--quiet", is_flag=True, help="Print only findings.")
+    @click.option("--no-inline-allow", is_flag=True, help="Ignore `agentops: allow` comments (for CI).")
     @functools.wraps(f)
     def wrapper(
         config_path: str | None,
@@ -63,6 +65,7 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
         color: bool | None,
         verbose: bool,
         quiet: bool,
+        no_inline_allow: bool,
         **kwargs: Any,
     ) -> Any:
         outputs = tuple(_parse_format(v) for v in formats) or (("text", None),)
@@ -72,7 +75,7 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
             outputs = ((outputs[0][0], output),)
         if color is None:
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        return f(opts=Options(config_path, outputs, color, verbose, quiet), **kwargs)
+        return f(opts=Options(config_path, outputs, color, verbose, quiet, not no_inline_allow), **kwargs)
 
     return wrapper
 
@@ -128,7 +131,7 @@ def staged(opts: Options, hook: bool = False) -> int:
             err=True,
         )
         return ExitCode.OK
-    ctx = checks.open_context(opts.config, env)
+    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
     result = checks.staged(ctx)
     if hook:
         result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
@@ -160,7 +163,7 @@ def commit_msg(opts: Options, message_file: str) -> int:
 
     if not os.path.isfile(message_file):
         raise FatalError(f"{message_file}: no such message file (the commit-msg hook passes .git/COMMIT_EDITMSG)")
-    ctx = checks.open_context(opts.config, checks.environ())
+    ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
     result = checks.message_file(ctx, message_file)
     totals = write_outputs([result], opts, "commit-msg", f"commit refused (your message is kept in {message_file})")
     return exit_code(totals)
@@ -174,7 +177,7 @@ def range_(opts: Options, spec: str | None, base: str | None) -> int:
     """Check every commit of a range on its own message and diff."""
     from agentops_hooks import checks
 
-    ctx = checks.open_context(opts.config, checks.environ())
+    ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
     revs = checks.range_revs(spec, base, checks.environ())
     totals = write_outputs(checks.history(ctx, revs), opts, "range")
     return exit_code(totals)
@@ -291,6 +294,25 @@ def _rules(config_path: str | None, all_packs: bool, trust_cache: bool = True) -
     except FatalError:
         top = None
     return config.load(config.find(top, config_path, os.environ), trust_cache, top).rules
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Inspect the effective configuration."""
+
+
+@config_group.command("show")
+@click.option("--config", "config_path", metavar="PATH")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def config_show(config_path: str | None, fmt: str) -> int:
+    """The effective rules and settings, each with where it was set."""
+    from agentops_hooks import config, gitrepo, showconfig
+
+    top = gitrepo.repo_info().toplevel
+    cfg = config.load(config.find(top, config_path, os.environ), True, top)
+    for line in showconfig.text(cfg) if fmt == "text" else [showconfig.as_json(cfg)]:
+        click.echo(line)
+    return ExitCode.OK
 
 
 @cli.command()

@@ -33,6 +33,8 @@ class Config:
     ignore_subjects: tuple[Any, ...] = ()
     agents: Mapping[str, Any] = field(default_factory=dict)
     include_merges: bool = False
+    provenance: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # rule id → key → where set
+    disabled: tuple[tuple[str, str], ...] = ()  # (rule id, where it was disabled)
 
 
 def find(toplevel: str | None, explicit: str | None, environ: Mapping[str, str]) -> str | None:
@@ -69,6 +71,8 @@ def load(path: str | None, trust_cache: bool = True, toplevel: str | None = None
         ignore_subjects=tuple(rulefile.regex(p, f"{path}: 'ignore.subjects'") for p in ignore.get("subjects") or ()),
         agents=doc.get("agents") or {},
         include_merges=bool(doc.get("include-merges", False)),
+        provenance={r["id"]: dict(r.get("__from", {})) for r in raws},
+        disabled=tuple(loader.disabled),
     )
 
 
@@ -83,8 +87,9 @@ class _Loader:
         self.trust_cache = trust_cache
         self.toplevel = toplevel
         self.files: list[str] = []
+        self.disabled: list[tuple[str, str]] = []
 
-    def read(self, path: str) -> dict[str, Any]:
+    def read(self, path: str, shown: str | None = None) -> dict[str, Any]:
         try:
             with open(path, "rb") as f:
                 data = f.read()
@@ -95,13 +100,15 @@ class _Loader:
         except UnicodeDecodeError as e:
             line = data[: e.start].count(b"\n") + 1
             raise RuleFileError(f"{path}:{line}:1: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
-        self.files.append(self._display(path))
+        self.files.append(shown or self._display(path))
         return _cached_load(self._display(path), text, self.trust_cache)
 
     def _display(self, path: str) -> str:
         if self.toplevel:
             try:
-                return os.path.relpath(os.path.realpath(path), os.path.realpath(self.toplevel)).replace(os.sep, "/")
+                rel = os.path.relpath(os.path.realpath(path), os.path.realpath(self.toplevel)).replace(os.sep, "/")
+                if not rel.startswith("../"):
+                    return rel
             except ValueError:
                 pass
         return path
@@ -119,7 +126,7 @@ class _Loader:
                     f"{_locate(path, ['extends'])}: '{ref}' is extended twice or in a cycle; name each pack once"
                 )
             seen.add(key)
-            sub = self.read(key)
+            sub = self.read(key, name if name.startswith(("builtin:", "pkg:")) else None)
             bad = [k for k in REPO_KEYS if k in sub]
             if bad:
                 raise RuleFileError(
@@ -127,13 +134,23 @@ class _Loader:
                 )
             raws += self.resolve(key, sub, target.parent, seen, name)
         for i, rule in enumerate(doc.get("rules") or ()):
-            origin = f"{self._display(path)} rule #{i + 1}"
-            raws.append({**rule, "__file": self._display(path), "__origin": origin, "__pack": pack})
+            named = pack.startswith(("builtin:", "pkg:"))
+            origin = f"{pack if named else self._display(path)} rule #{i + 1}"
+            where = origin
+            raws.append(
+                {
+                    **rule,
+                    "__file": self._display(path),
+                    "__origin": origin,
+                    "__pack": pack,
+                    "__from": dict.fromkeys(rule, where),
+                }
+            )
         for r in raws:
             r.setdefault("__file", path)
             r.setdefault("__origin", path)
         _unique(raws)
-        return _tune(path, doc, raws)
+        return _tune(path, doc, raws, self.disabled)
 
     def _target(self, ref: str, base: Path, path: str) -> tuple[Path, str]:
         if ref.startswith("builtin:"):
@@ -156,7 +173,9 @@ def _unique(raws: list[dict[str, Any]]) -> None:
         seen[r["id"]] = r["__origin"]
 
 
-def _tune(path: str, doc: Mapping[str, Any], raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _tune(
+    path: str, doc: Mapping[str, Any], raws: list[dict[str, Any]], self_disabled: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
     """Apply a file's overrides, disable list and severity floor to the rules it sees."""
     by_id = {r["id"]: r for r in raws}
     for rid, changes in (doc.get("overrides") or {}).items():
@@ -171,6 +190,7 @@ def _tune(path: str, doc: Mapping[str, Any], raws: list[dict[str, Any]]) -> list
                     f"{where}: overrides.{rid}: '{key}' cannot be set for kind '{rule['kind']}'{mean} (valid: {', '.join(valid)})"
                 )
             rule[key] = value
+            rule.setdefault("__from", {})[key] = f"overrides in {_shown(path)}"
         _revalidate(path, rule)
     for rid in doc.get("disable") or ():
         by_id.get(rid) or _unknown(path, rid, by_id, "disable")
@@ -181,7 +201,15 @@ def _tune(path: str, doc: Mapping[str, Any], raws: list[dict[str, Any]]) -> list
         for r in raws:
             if SEVERITIES.index(r["severity"]) > rank:
                 r["severity"] = floor
+                r.setdefault("__from", {})["severity"] = f"severity-floor in {_shown(path)}"
+    for r in raws:
+        if r["id"] in disabled:
+            self_disabled.append((r["id"], f"disable in {_shown(path)}"))
     return [r for r in raws if r["id"] not in disabled]
+
+
+def _shown(path: str) -> str:
+    return os.path.basename(path) if os.path.isabs(path) else path
 
 
 def _unknown(path: str, rid: str, by_id: Mapping[str, Any], where: str) -> Any:
