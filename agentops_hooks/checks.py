@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Iterator, Mapping
@@ -10,6 +11,8 @@ from typing import Any
 
 from agentops_hooks import agents, config, engine, exemptions, gitrepo, rulefile, sources
 from agentops_hooks.errors import GitError
+from agentops_hooks.kinds import Scope, scope_of
+from agentops_hooks.kinds.history import CommitSummary
 from agentops_hooks.model import Commit, CommitResult
 
 IGNORE_FILE = ".agentops-ignore"
@@ -81,13 +84,16 @@ def _judge(ctx: Context, commit: Commit, with_message: bool, today: str = "") ->
         with_message=with_message,
         exclude=ctx.config.exclude,
         policy=ctx.policy(today),
+        config_files=ctx.config.files,
     )
 
 
 def _ignored(ctx: Context, commit: Commit) -> bool:
     import fnmatch
 
-    if any(fnmatch.fnmatchcase(commit.author.email, g) for g in ctx.config.ignore_authors):
+    # brackets are literal in an address (`renovate[bot]@*`): only * and ? are wildcards here
+    globs = (g.replace("[", "\0").replace("]", "[]]").replace("\0", "[[]") for g in ctx.config.ignore_authors)
+    if any(fnmatch.fnmatchcase(commit.author.email.lower(), g.lower()) for g in globs):
         return True
     return any(p.search(commit.message.subject) for p in ctx.config.ignore_subjects)
 
@@ -140,20 +146,35 @@ def range_revs(spec: str | None, base: str | None, environ: Mapping[str, str]) -
 
 
 def history(ctx: Context, revs: list[str]) -> Iterator[CommitResult]:
-    """Every commit of the range judged on its own, streamed oldest first."""
+    """Every commit of the range judged on its own, streamed oldest first; then, when range rules
+    find something, one `range-findings` result (engine.range_result) with the whole range's findings."""
     sizes = _sizes(ctx)
+    branch = ci_branch(environ())
+    range_rules = any(scope_of(r) is Scope.RANGE for r in ctx.config.rules)
+    policy = ctx.policy()  # each commit's exemptions judged against its committer date
+    summaries: list[CommitSummary] = []  # paths and counts only, never lines
     try:
         for commit in sources.history(revs, ctx.config.include_merges, sizes=sizes):
-            yield light(_judge(ctx, commit, with_message=True))
+            if branch:
+                commit = dataclasses.replace(commit, branch=branch)
+            result = _judge(ctx, commit, with_message=True)
+            if range_rules and not _ignored(ctx, commit):
+                summaries.append(engine.summarize(result, policy))
+            yield light(result)
     finally:
         if sizes:
             sizes.close()
+    if range_rules and (found := engine.check_range(ctx.config.rules, summaries, policy)):
+        yield engine.range_result(found)
+
+
+def ci_branch(env: Mapping[str, str]) -> str | None:
+    """The pull request's source branch in CI (a branch prefix is an agent signal), if known."""
+    return env.get("GITHUB_HEAD_REF") or env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") or None
 
 
 def light(result: CommitResult) -> CommitResult:
     """The result without the commit's files and lines, so outputs can hold many."""
-    import dataclasses
-
     return dataclasses.replace(result, commit=dataclasses.replace(result.commit, files=()))
 
 
