@@ -13,6 +13,7 @@ from agentops_hooks.model import Commit, Person
 from tests.testing import git, install_hooks, run_cli, write
 
 BOT = "users.noreply.github.com"
+DANA = Person("Dana", "dana@example.com")
 # (label, author, committer, message, expected kind, expected agent or None)
 COMMITS = [
     (
@@ -136,7 +137,7 @@ def test_range_json_lists_every_commit_with_its_verdict_and_reason(git_repo: Pat
 
 def _verdict(
     msg: str = "feat: x\n",
-    author: Person = Person("Dana", "dana@example.com"),
+    author: Person = DANA,
     env: tuple[tuple[str, str], ...] = (),
     branch: str | None = None,
 ) -> tuple[str, tuple[str, ...]]:
