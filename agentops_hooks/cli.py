@@ -183,6 +183,38 @@ def range_(opts: Options, spec: str | None, base: str | None) -> int:
     return exit_code(totals)
 
 
+@cli.command("ci")
+@click.option("--base", metavar="REF", help="Check the commits since REF (any CI); default: detect GitHub / GitLab.")
+@click.option("--squash", is_flag=True, help="Also judge the PR title and body as the message that will land.")
+@click.option(
+    "--rules-from",
+    type=click.Choice(["base", "head"]),
+    default="base",
+    help="Take config and rules from the base revision (default: a PR cannot weaken its own judge) or the head.",
+)
+@common_options
+def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -> int:
+    """Check every commit of the pull request (or push) this CI run is for."""
+    import itertools
+
+    from agentops_hooks import checks, ci, gitrepo
+
+    env = checks.environ()
+    target = ci.detect(env, base)
+    revs = checks.ci_revs(target)
+    rules_rev = gitrepo.resolve(target.base) if rules_from == "base" and target.base else None
+    ctx = checks.open_context(opts.config, env, trust_cache=False, inline_allow=opts.inline_allow, rules_rev=rules_rev)
+    if target.base is None:
+        click.echo(
+            f"agentops: no base revision for this {target.event or 'run'}: checking {target.head[:12]} only", err=True
+        )
+    results = checks.history(ctx, revs)
+    if squash:
+        results = itertools.chain(results, [checks.squash(ctx, target)])
+    totals = write_outputs(results, opts, "ci")
+    return exit_code(totals)
+
+
 @cli.group()
 def rules() -> None:
     """List, show, validate, test the rules, or print their JSON Schema."""

@@ -37,23 +37,78 @@ class Config:
     disabled: tuple[tuple[str, str], ...] = ()  # (rule id, where it was disabled)
 
 
-def find(toplevel: str | None, explicit: str | None, environ: Mapping[str, str]) -> str | None:
+class WorkTree:
+    """Config and rule files as they are on disk."""
+
+    def read(self, path: str) -> bytes:
+        """The file's bytes; OSError when it cannot be read."""
+        with open(path, "rb") as f:
+            return f.read()
+
+    def is_file(self, path: str) -> bool:
+        """Whether the file exists."""
+        return os.path.isfile(path)
+
+
+class Revision(WorkTree):
+    """Config and rule files as a revision has them (`ci` judges a PR by its base's rules)."""
+
+    def __init__(self, rev: str, toplevel: str) -> None:
+        self.rev = rev
+        self.toplevel = os.path.realpath(toplevel)
+
+    def _rel(self, path: str) -> str | None:
+        rel = os.path.relpath(os.path.realpath(os.path.join(self.toplevel, path)), self.toplevel)
+        return None if rel.startswith("..") else rel.replace(os.sep, "/")
+
+    def read(self, path: str) -> bytes:
+        """The file at the revision (files outside the repository, such as built-in packs, from disk)."""
+        from agentops_hooks import gitrepo
+
+        rel = self._rel(path)
+        if rel is None:
+            return super().read(path)
+        data = gitrepo.file_at(self.rev, rel, self.toplevel)
+        if data is None:
+            raise OSError(2, f"not in revision {self.rev[:12]}")
+        return data
+
+    def is_file(self, path: str) -> bool:
+        """Whether the revision has the file."""
+        from agentops_hooks import gitrepo
+
+        rel = self._rel(path)
+        return super().is_file(path) if rel is None else gitrepo.file_at(self.rev, rel, self.toplevel) is not None
+
+
+def find(
+    toplevel: str | None, explicit: str | None, environ: Mapping[str, str], source: WorkTree | None = None
+) -> str | None:
     """--config, then AGENTOPS_CONFIG, then .agentops.yaml at the root; None: the defaults."""
+    source = source or WorkTree()
     chosen = explicit or environ.get("AGENTOPS_CONFIG")
     if chosen:
-        if not os.path.isfile(chosen):
+        if toplevel and not os.path.isabs(chosen) and isinstance(source, Revision):
+            chosen = os.path.join(toplevel, chosen)
+        if not source.is_file(chosen):
             raise RuleFileError(f"{chosen}: config file not found (check --config / AGENTOPS_CONFIG)")
         return chosen
     if toplevel:
         candidate = os.path.join(toplevel, CONFIG_NAME)
-        if os.path.isfile(candidate):
+        if source.is_file(candidate):
             return candidate
     return None
 
 
-def load(path: str | None, trust_cache: bool = True, toplevel: str | None = None, pack: str = "local") -> Config:
+def load(
+    path: str | None,
+    trust_cache: bool = True,
+    toplevel: str | None = None,
+    pack: str = "local",
+    source: WorkTree | None = None,
+) -> Config:
     """Read the config (or the defaults) and everything it extends into one Config."""
-    loader = _Loader(trust_cache, toplevel)
+    loader = _Loader(trust_cache, toplevel, source or WorkTree())
     if path is None:
         doc: dict[str, Any] = {"version": 1, "extends": list(DEFAULT_EXTENDS)}
         raws = loader.resolve("(defaults)", doc, Path.cwd(), set())
@@ -83,7 +138,8 @@ def _strip(raw: Mapping[str, Any]) -> dict[str, Any]:
 class _Loader:
     """Reads files once each (through the cache), follows `extends`, applies overrides."""
 
-    def __init__(self, trust_cache: bool, toplevel: str | None) -> None:
+    def __init__(self, trust_cache: bool, toplevel: str | None, source: WorkTree) -> None:
+        self.source = source
         self.trust_cache = trust_cache
         self.toplevel = toplevel
         self.files: list[str] = []
@@ -91,8 +147,7 @@ class _Loader:
 
     def read(self, path: str, shown: str | None = None) -> dict[str, Any]:
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = self.source.read(path)
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read: {e.strerror}") from None
         try:
@@ -158,7 +213,7 @@ class _Loader:
         if ref.startswith("pkg:"):
             return packs.entry_point_path(ref.removeprefix("pkg:")), ref
         target = (base / ref).resolve()
-        if not target.is_file():
+        if not self.source.is_file(str(target)):
             raise RuleFileError(f"{_locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
         return target, self._display(str(target))
 

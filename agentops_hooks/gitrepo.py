@@ -124,6 +124,12 @@ class BlobSizes:
             self._proc = None
 
 
+def file_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
+    """A file's content at a revision, or None when the revision has no such file."""
+    proc = subprocess.run(("git", "cat-file", "blob", f"{rev}:{path}"), cwd=cwd, capture_output=True)
+    return proc.stdout if proc.returncode == 0 else None
+
+
 def resolve(rev: str, cwd: str | None = None) -> str:
     """The full sha of a revision; an unknown one is a GitError naming it."""
     if rev.startswith("-"):

@@ -97,8 +97,8 @@ class Commit:
 
     @property
     def short(self) -> str:
-        """The short sha, or `staged`."""
-        return self.sha[:7] if self.sha else "staged"
+        """The short sha; `staged` for the commit being made, `pr` for a squash's title and body."""
+        return self.sha[:7] if self.sha else ("pr" if self.source == "squash" else "staged")
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,11 @@ def with_message(commit: Commit, msg: Message, source: str) -> Commit:
     return dataclasses.replace(commit, message=msg, source=source)
 
 
+def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
+    """The files of `git diff SPEC` (e.g. `base...head`, a pull request's whole change)."""
+    return diffparse.parse(gitrepo.git("diff", *gitrepo.DIFF_ARGS, spec, "--", cwd=cwd))
+
+
 def history(
     revs: list[str], include_merges: bool = False, cwd: str | None = None, sizes: gitrepo.BlobSizes | None = None
 ) -> Iterator[Commit]:

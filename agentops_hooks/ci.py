@@ -1,0 +1,86 @@
+"""Which commits a CI run must check: GitHub Actions, GitLab CI, or a generic --base."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from agentops_hooks.errors import FatalError
+
+ZERO = "0" * 40
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The range a CI run checks, and what the provider says about the pull request."""
+
+    provider: str  # github | gitlab | generic
+    base: str | None  # None: no base known (a new branch pushed): only `head` is checked
+    head: str
+    title: str = ""
+    body: str = ""
+    branch: str | None = None
+    event: str = ""
+
+
+def detect(env: Mapping[str, str], base: str | None = None, head: str = "HEAD") -> Target:
+    """The provider's pull request or push range; `--base` wins over detection."""
+    if base:
+        return Target("generic", base, head, branch=_branch(env))
+    if env.get("GITHUB_ACTIONS") == "true":
+        return _github(env)
+    if env.get("GITLAB_CI") == "true":
+        return _gitlab(env)
+    raise FatalError(
+        "not in a known CI (GitHub Actions, GitLab CI): pass --base REF, e.g. `agentops-check ci --base origin/main`"
+    )
+
+
+def _branch(env: Mapping[str, str]) -> str | None:
+    return env.get("GITHUB_HEAD_REF") or env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") or None
+
+
+def _github(env: Mapping[str, str]) -> Target:
+    path = env.get("GITHUB_EVENT_PATH", "")
+    try:
+        with open(path, encoding="utf-8") as f:
+            event = json.load(f)
+    except (OSError, ValueError) as e:
+        raise FatalError(f"cannot read the GitHub event payload GITHUB_EVENT_PATH={path!r}: {e}") from None
+    name = env.get("GITHUB_EVENT_NAME", "")
+    pr = event.get("pull_request") if isinstance(event, dict) else None
+    if isinstance(pr, dict):
+        return Target(
+            "github",
+            pr["base"]["sha"],
+            pr["head"]["sha"],
+            title=pr.get("title") or "",
+            body=pr.get("body") or "",
+            branch=pr["head"].get("ref"),
+            event=name or "pull_request",
+        )
+    before, after = event.get("before"), event.get("after") or env.get("GITHUB_SHA", "HEAD")
+    return Target("github", None if not before or before == ZERO else before, after, event=name or "push")
+
+
+def _gitlab(env: Mapping[str, str]) -> Target:
+    head = env.get("CI_COMMIT_SHA", "HEAD")
+    if env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
+        return Target(
+            "gitlab",
+            env["CI_MERGE_REQUEST_DIFF_BASE_SHA"],
+            head,
+            title=env.get("CI_MERGE_REQUEST_TITLE", ""),
+            body=env.get("CI_MERGE_REQUEST_DESCRIPTION", ""),
+            branch=env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"),
+            event="merge_request",
+        )
+    before = env.get("CI_COMMIT_BEFORE_SHA")
+    return Target("gitlab", None if not before or before == ZERO else before, head, event="push")
+
+
+SHALLOW_FIX = (
+    "fetch the full history: GitHub Actions `actions/checkout` with `fetch-depth: 0`; "
+    "GitLab CI `variables: {GIT_DEPTH: 0}`; elsewhere `git fetch --unshallow`"
+)
