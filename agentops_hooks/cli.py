@@ -14,7 +14,8 @@ import click
 from agentops_hooks import __version__
 from agentops_hooks.errors import ExitCode, FatalError
 from agentops_hooks.formats import FORMATTERS, RunInfo, Totals
-from agentops_hooks.model import CommitResult
+from agentops_hooks.formats.common import RuleDoc
+from agentops_hooks.model import CommitResult, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,25 +91,61 @@ def cli(ctx: click.Context) -> Any:
     return None
 
 
-def write_outputs(results: Iterable[CommitResult], opts: Options, command: str, blocking_note: str = "") -> Totals:
+def write_outputs(
+    results: Iterable[CommitResult],
+    opts: Options,
+    command: str,
+    blocking_note: str = "",
+    rules: Iterable[Rule] = (),
+) -> Totals:
     """Render every requested format (streaming when there is one) and return the totals."""
-    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note)
+    import dataclasses
+
+    docs = {r.id: RuleDoc(r.description, r.hint, r.factor, r.severity) for r in rules}
+    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note, docs)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if any(n == "github" for n, _ in opts.outputs) else None
+    if len(opts.outputs) > 1 or summary_path:
+        results = list(results)  # light results (paths, no lines): one pass per format
     totals = Totals()
-    if len(opts.outputs) > 1:
-        results = list(results)  # light results (no file contents): one pass per format
     for i, (name, path) in enumerate(opts.outputs):
-        t = totals if i == 0 else Totals()
         lines = FORMATTERS[name](
-            results, RunInfo(run.version, command, opts.color and path is None, opts.verbose, blocking_note), t
+            results, dataclasses.replace(run, color=run.color and path is None), totals if i == 0 else Totals()
         )
-        if path is None:
-            for line in lines:
-                click.echo(line)
-        else:
-            with open(path, "w", encoding="utf-8") as out:
-                for line in lines:
-                    out.write(line + "\n")
+        _emit(lines, path)
+    if summary_path:
+        _append_summary(summary_path, FORMATTERS["markdown"](results, run, Totals()))
     return totals
+
+
+def _emit(lines: Iterable[str], path: str | None) -> None:
+    if path is None:
+        for line in lines:
+            click.echo(line)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line + "\n")
+    except OSError as e:
+        raise FatalError(f"{path}: cannot write the output: {e.strerror}") from None
+
+
+SUMMARY_CAP = 1_000_000  # GitHub refuses a step summary over 1 MiB
+
+
+def _append_summary(path: str, lines: Iterable[str]) -> None:
+    """Append the markdown report to $GITHUB_STEP_SUMMARY, within GitHub's size limit."""
+    text = "\n".join(lines) + "\n"
+    if len(text.encode()) > SUMMARY_CAP:
+        text = (
+            text.encode()[: SUMMARY_CAP - 200].decode("utf-8", "ignore")
+            + "\n\n_…cut to fit GitHub's 1 MiB summary limit._\n"
+        )
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as e:
+        raise FatalError(f"GITHUB_STEP_SUMMARY={path}: cannot write: {e.strerror}") from None
 
 
 def exit_code(totals: Totals) -> int:
@@ -135,7 +172,7 @@ def staged(opts: Options, hook: bool = False) -> int:
     result = checks.staged(ctx)
     if hook:
         result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
-    totals = write_outputs([result], opts, "staged", "refused")
+    totals = write_outputs([result], opts, "staged", "refused", ctx.config.rules)
     return exit_code(totals)
 
 
@@ -165,7 +202,9 @@ def commit_msg(opts: Options, message_file: str) -> int:
         raise FatalError(f"{message_file}: no such message file (the commit-msg hook passes .git/COMMIT_EDITMSG)")
     ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
     result = checks.message_file(ctx, message_file)
-    totals = write_outputs([result], opts, "commit-msg", f"commit refused (your message is kept in {message_file})")
+    totals = write_outputs(
+        [result], opts, "commit-msg", f"commit refused (your message is kept in {message_file})", ctx.config.rules
+    )
     return exit_code(totals)
 
 
@@ -179,7 +218,7 @@ def range_(opts: Options, spec: str | None, base: str | None) -> int:
 
     ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
     revs = checks.range_revs(spec, base, checks.environ())
-    totals = write_outputs(checks.history(ctx, revs), opts, "range")
+    totals = write_outputs(checks.history(ctx, revs), opts, "range", rules=ctx.config.rules)
     return exit_code(totals)
 
 
@@ -195,6 +234,7 @@ def range_(opts: Options, spec: str | None, base: str | None) -> int:
 @common_options
 def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -> int:
     """Check every commit of the pull request (or push) this CI run is for."""
+    import dataclasses
     import itertools
 
     from agentops_hooks import checks, ci, gitrepo
@@ -211,7 +251,9 @@ def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -
     results = checks.history(ctx, revs)
     if squash:
         results = itertools.chain(results, [checks.squash(ctx, target)])
-    totals = write_outputs(results, opts, "ci")
+    if opts.outputs == (("text", None),) and env.get("GITHUB_ACTIONS") == "true":
+        opts = dataclasses.replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
+    totals = write_outputs(results, opts, "ci", rules=ctx.config.rules)
     return exit_code(totals)
 
 

@@ -1,0 +1,61 @@
+"""Markdown for a pull request comment or a job summary, cut to fit with a note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from agentops_hooks.formats.common import RunInfo, Totals, is_range, plural
+from agentops_hooks.formats.text import describe
+from agentops_hooks.model import CommitResult, Finding
+
+LIMIT = 65_000  # GitHub's comment limit is 65,536 characters; keep room for the note
+ICONS = {"error": "\u274c", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
+
+
+def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals, limit: int = LIMIT) -> Iterator[str]:
+    """A heading, one section per commit with findings, a summary; never longer than `limit`."""
+    body: list[str] = []
+    size = 0
+    cut = 0
+    for result in results:
+        totals.add(result)
+        if not result.findings:
+            continue
+        block = _block(result)
+        if size + len(block) + 1 > limit - 400:
+            cut += 1
+            continue
+        body.append(block)
+        size += len(block) + 1
+    status = "\u274c refused" if totals.blocking else "\u2705 nothing blocks"
+    counts = ", ".join(plural(totals.by_severity[s], s) for s in ("error", "warning", "info"))
+    yield f"## agentops: {status}"
+    yield ""
+    yield (
+        f"{plural(totals.commits, 'commit')} checked: {counts}"
+        + (f", {totals.waived} waived" if totals.waived else "")
+        + "."
+    )
+    yield ""
+    yield from body
+    if cut:
+        yield f"_…{plural(cut, 'more commit')} with findings left out to fit the comment; run `agentops-check` locally for all._"
+
+
+def _block(result: CommitResult) -> str:
+    c = result.commit
+    title = "The range as a whole" if is_range(result) else f"`{c.short}` {_esc(c.message.subject)}"
+    who = "" if is_range(result) else f"\n\n_{_esc(describe(result.agent))}_"
+    rows = "\n".join(_row(result, f) for f in result.findings)
+    return f"### {title}{who}\n\n| | rule | where | message |\n|---|---|---|---|\n{rows}\n"
+
+
+def _row(result: CommitResult, f: Finding) -> str:
+    where = f"`{_esc(f.path)}:{f.line}`" if f.path and f.line else (f"`{_esc(f.path)}`" if f.path else "message")
+    waived = f" _(waived: {_esc(f.waived.reason)})_" if f.waived else ""
+    icon = "\u2796" if f.waived else ICONS[f.severity]
+    return f"| {icon} | `{f.rule_id}` | {where} | {_esc(f.message)}{waived} |"
+
+
+def _esc(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
