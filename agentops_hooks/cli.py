@@ -370,6 +370,29 @@ def _rules(config_path: str | None, all_packs: bool, trust_cache: bool = True) -
     return config.load(config.find(top, config_path, os.environ), trust_cache, top).rules
 
 
+@cli.command("agent-hook")
+@click.option(
+    "--runtime",
+    type=click.Choice(["auto", "claude", "codex", "gemini", "cursor", "copilot"]),
+    default="auto",
+    help="The agent runtime whose pre-tool-use JSON arrives on stdin (auto: from its shape).",
+)
+def agent_hook(runtime: str) -> int:
+    """Refuse agent shell commands that bypass or disable git hooks (a pre-tool-use hook)."""
+    from agentops_hooks.commands import agent_hook as hook
+
+    try:
+        raw = sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raw = f"<unreadable: {e}>"
+    answer = hook.decide(raw, runtime)
+    if answer.stdout:
+        click.echo(answer.stdout)
+    if answer.stderr:
+        click.echo(answer.stderr, err=True)
+    return answer.code
+
+
 @cli.group("config")
 def config_group() -> None:
     """Inspect the effective configuration."""
