@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentops_hooks import agents, config, engine, exemptions, gitrepo, rulefile, sources
+from agentops_hooks import agents, ci, config, engine, exemptions, gitrepo, message, rulefile, sources
 from agentops_hooks.errors import GitError
 from agentops_hooks.kinds import Scope, scope_of
 from agentops_hooks.kinds.history import CommitSummary
@@ -35,18 +36,23 @@ class Context:
 
 
 def open_context(
-    config_path: str | None, environ: Mapping[str, str], trust_cache: bool = True, inline_allow: bool = True
+    config_path: str | None,
+    environ: Mapping[str, str],
+    trust_cache: bool = True,
+    inline_allow: bool = True,
+    rules_rev: str | None = None,
 ) -> Context:
-    """Find the repository and load its config; every failure is one FatalError line."""
+    """Find the repository and load its config (from `rules_rev` when given, as `ci` does)."""
     repo = gitrepo.repo_info()
-    cfg = config.load(config.find(repo.toplevel, config_path, environ), trust_cache, repo.toplevel)
-    return Context(repo, cfg, signatures(cfg.agents), inline_allow, _ignore_file(repo.toplevel))
+    source = config.Revision(rules_rev, repo.toplevel) if rules_rev else config.WorkTree()
+    path = config.find(repo.toplevel, config_path, environ, source)
+    cfg = config.load(path, trust_cache and rules_rev is None, repo.toplevel, source=source)
+    return Context(repo, cfg, signatures(cfg.agents), inline_allow, _ignore_file(repo.toplevel, source))
 
 
-def _ignore_file(toplevel: str) -> dict[str, dict[str, str]]:
+def _ignore_file(toplevel: str, source: config.WorkTree) -> dict[str, dict[str, str]]:
     try:
-        with open(os.path.join(toplevel, IGNORE_FILE), encoding="utf-8") as f:
-            return exemptions.parse_ignore_file(f.read())
+        return exemptions.parse_ignore_file(source.read(os.path.join(toplevel, IGNORE_FILE)).decode("utf-8", "replace"))
     except OSError:
         return {}
 
@@ -112,9 +118,9 @@ def staged(ctx: Context) -> CommitResult:
             sizes.close()
 
 
-def message_file(ctx: Context, path: str) -> CommitResult:
+def message_file(ctx: Context, path: str, source: str | None = None) -> CommitResult:
     """The message git will record together with the staged change: every commit-level rule."""
-    msg = sources.read_message_file(path, ctx.repo.git_dir)
+    msg = sources.read_message_file(path, ctx.repo.git_dir, source)
     sizes = _sizes(ctx)
     try:
         commit = sources.with_message(sources.staged(sizes=sizes), msg, "commit-msg")
@@ -122,6 +128,64 @@ def message_file(ctx: Context, path: str) -> CommitResult:
     finally:
         if sizes:
             sizes.close()
+
+
+def commit_msg(ctx: Context, path: str) -> CommitResult | None:
+    """The commit-msg stage; None when prepare-commit-msg already checked this very message."""
+    rec = sources.recorded(ctx.repo.git_dir, consume=True) or {}
+    if rec.get("source") == "message" and rec.get("checked") == sources.digest(path):
+        return None
+    return message_file(ctx, path, rec.get("source"))
+
+
+TEMPLATE = (
+    "{c} agentops: say why (Factor I). Uncomment and fill in; '{c}' lines are dropped.\n"
+    "{c} Context: why the change was needed\n"
+    "{c} Solution: what changed and how\n"
+    "{c} Learning: what the next person or agent should know\n"
+    "{c} Impact: what it changes for users\n"
+)
+NO_CHECK_SOURCES = ("merge", "squash", "commit")
+
+
+def prepare(ctx: Context, path: str, source: str) -> CommitResult | None:
+    """prepare-commit-msg: check -m/-F messages (it runs even under --no-verify); template for the editor."""
+    if source in NO_CHECK_SOURCES:
+        sources.record(ctx.repo.git_dir, source, None)
+        return None
+    if ctx.config.agents.get("stamp-trailer"):
+        _stamp_trailer(path)
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    if source == "message" and not message.looks_edited(text):
+        sources.record(ctx.repo.git_dir, source, sources.digest(path))
+        return message_file(ctx, path, source)
+    sources.record(ctx.repo.git_dir, source, None)
+    if not re.search(r"(?im)^\W*context\b", text):
+        _insert_template(path, text)
+    return None
+
+
+def _insert_template(path: str, text: str) -> None:
+    lines = text.split("\n")
+    comment = "#"
+    at = next((i for i, ln in enumerate(lines) if ln.startswith(comment)), len(lines))
+    block = TEMPLATE.format(c=comment).rstrip("\n").split("\n")
+    lines[at:at] = [*block, ""] if at < len(lines) else ["", *block]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
+def _stamp_trailer(path: str) -> None:
+    """Add `Assisted-by:` when this shell is an agent's, so CI's verdict matches the local one."""
+    commit = Commit(sha=None, message=message.parse(""), env=sources.agent_env())
+    verdict = agents.detect(commit)
+    if verdict.kind != "ai":
+        return
+    with open(path, encoding="utf-8", errors="replace") as f:
+        if "assisted-by:" in f.read().lower():
+            return
+    gitrepo.git("interpret-trailers", "--in-place", "--trailer", f"Assisted-by: {verdict.agents[0]}", path)
 
 
 def range_revs(spec: str | None, base: str | None, environ: Mapping[str, str]) -> list[str]:
@@ -132,8 +196,11 @@ def range_revs(spec: str | None, base: str | None, environ: Mapping[str, str]) -
         return [f"{merge_base}..{head}"]
     if spec is None:
         frm, to = environ.get("PRE_COMMIT_FROM_REF"), environ.get("PRE_COMMIT_TO_REF")
+        local, remote = environ.get("PRE_COMMIT_LOCAL_BRANCH"), environ.get("PRE_COMMIT_REMOTE_NAME")
         if frm and to:
             spec = f"{frm}..{to}"
+        elif local and remote and not remote.startswith("-"):  # a first push with the root commit
+            return [gitrepo.resolve(local), "--not", f"--remotes={remote}"]
         else:
             raise GitError(
                 "no range given: pass A..B or --base REF (pre-commit's PRE_COMMIT_FROM_REF/TO_REF are not set)"
@@ -143,6 +210,32 @@ def range_revs(spec: str | None, base: str | None, environ: Mapping[str, str]) -
         sep = "..." if "..." in spec else ".."
         return [f"{gitrepo.resolve(left or 'HEAD')}{sep}{gitrepo.resolve(right or 'HEAD')}"]
     return [gitrepo.resolve(spec)]
+
+
+def ci_revs(target: ci.Target) -> list[str]:
+    """The revisions to log for a CI target; a base missing from a shallow clone is exit 3 with the fix."""
+    head = gitrepo.resolve(target.head)
+    if target.base is None:
+        return [f"{head}^!"]
+    try:
+        base = gitrepo.resolve(target.base)
+    except GitError:
+        if gitrepo.repo_info().shallow:
+            raise GitError(f"the base {target.base[:12]} is not in this shallow clone; {ci.SHALLOW_FIX}") from None
+        raise
+    return [f"{base}..{head}"]
+
+
+def squash(ctx: Context, target: ci.Target) -> CommitResult:
+    """The pull request's title and body judged as the message that will land, with the whole diff."""
+    base, head = gitrepo.resolve(target.base or f"{target.head}^"), gitrepo.resolve(target.head)
+    files = sources.diff_files(f"{base}...{head}")
+    author = sources.history([f"{head}^!"]).__next__().author
+    msg = message.parse(f"{target.title}\n\n{target.body}".strip() + "\n")
+    commit = Commit(
+        sha=None, message=msg, files=files, author=author, committer=author, source="squash", branch=target.branch
+    )
+    return light(_judge(ctx, commit, with_message=True, today=_today()))
 
 
 def history(ctx: Context, revs: list[str]) -> Iterator[CommitResult]:
@@ -174,8 +267,9 @@ def ci_branch(env: Mapping[str, str]) -> str | None:
 
 
 def light(result: CommitResult) -> CommitResult:
-    """The result without the commit's files and lines, so outputs can hold many."""
-    return dataclasses.replace(result, commit=dataclasses.replace(result.commit, files=()))
+    """The result with its files' paths but not their lines, so outputs can hold many."""
+    files = tuple(dataclasses.replace(f, added=(), removed=()) for f in result.commit.files)
+    return dataclasses.replace(result, commit=dataclasses.replace(result.commit, files=files))
 
 
 def environ() -> Mapping[str, str]:

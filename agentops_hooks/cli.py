@@ -198,14 +198,38 @@ def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
     from agentops_hooks import checks
 
-    if not os.path.isfile(message_file):
-        raise FatalError(f"{message_file}: no such message file (the commit-msg hook passes .git/COMMIT_EDITMSG)")
+    _require_file(message_file)
     ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
-    result = checks.message_file(ctx, message_file)
-    totals = write_outputs(
-        [result], opts, "commit-msg", f"commit refused (your message is kept in {message_file})", ctx.config.rules
-    )
-    return exit_code(totals)
+    result = checks.commit_msg(ctx, message_file)
+    if result is None:  # prepare-commit-msg checked this very message already
+        return ExitCode.OK
+    note = f"commit refused (your message is kept in {message_file})"
+    return exit_code(write_outputs([result], opts, "commit-msg", note, ctx.config.rules))
+
+
+@cli.command("prepare-commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False))
+@click.argument("source", required=False)
+@click.argument("sha", required=False)
+@common_options
+def prepare_commit_msg(opts: Options, message_file: str, source: str | None, sha: str | None) -> int:
+    """The prepare-commit-msg hook: git runs it even under --no-verify, so -m/-F commits are checked here."""
+    from agentops_hooks import checks
+
+    _require_file(message_file)
+    env = checks.environ()
+    source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
+    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
+    result = checks.prepare(ctx, message_file, source)
+    if result is None:
+        return ExitCode.OK
+    note = "commit refused (prepare-commit-msg runs even with --no-verify)"
+    return exit_code(write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules))
+
+
+def _require_file(path: str) -> None:
+    if not os.path.isfile(path):
+        raise FatalError(f"{path}: no such message file (git passes .git/COMMIT_EDITMSG to the hook)")
 
 
 @cli.command("range")
@@ -368,6 +392,37 @@ def _rules(config_path: str | None, all_packs: bool, trust_cache: bool = True) -
     except FatalError:
         top = None
     return config.load(config.find(top, config_path, os.environ), trust_cache, top).rules
+
+
+@cli.command("init")
+@click.option("--pack", "packs", multiple=True, help="Packs to extend (default: core, secrets).")
+@click.option("--repo", metavar="URL", help="Where pre-commit gets the hooks (default: the project's repository).")
+@click.option("--rev", metavar="REV", help="The tag or commit of --repo (default: v<installed version>).")
+@click.option(
+    "--agent",
+    type=click.Choice(["claude", "codex", "gemini", "cursor", "copilot"]),
+    help="Also install agent-hook in this runtime's settings.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
+def init(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str | None, dry_run: bool) -> int:
+    """Set up a repository: .agentops.yaml, the pre-commit hooks, and optionally an agent runtime hook."""
+    from agentops_hooks import gitrepo
+    from agentops_hooks.commands import init as init_
+
+    root = gitrepo.repo_info().toplevel
+    changes = init_.plan(root, list(packs) or ["core", "secrets"], repo, rev, agent)
+    if dry_run:
+        for c in changes:
+            click.echo(c.diff(), nl=False)
+        click.echo(f"agentops init: {len(changes)} file(s) would change (dry run: nothing written)")
+        return ExitCode.OK
+    init_.apply(root, changes)
+    for line in init_.summary(changes):
+        click.echo(f"agentops init: {line}")
+    if not changes:
+        click.echo("agentops init: already set up; nothing changed")
+    click.echo(f"agentops init: now run:  {init_.install_command()}")
+    return ExitCode.OK
 
 
 @cli.command("agent-hook")
