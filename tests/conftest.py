@@ -23,3 +23,9 @@ def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     git("init", "-q", "-b", "main")
     return repo
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the whole session: each hook environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")

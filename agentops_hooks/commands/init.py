@@ -170,7 +170,8 @@ def _add_entry(doc: Any, lines: list[str], repo: str, rev: str) -> list[str]:
         raise FatalError(
             f".pre-commit-config.yaml:{key_line + 1}: `repos:` is a flow list; write it as a block list, then run init again"
         )
-    column = repos.lc.item(0)[1]  # where the existing items' dashes stand
+    line, col = repos.lc.item(0)  # where the first item's content starts
+    column = max(lines[line].rfind("-", 0, col + 1), 0)  # its dash
     end = _block_end(lines, key_line)
     return [*lines[:end], *_entry(" " * column, repo, rev), *lines[end:]]
 
