@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.testing import CLAUDE, GOOD_SECTIONS, ROOT, clean_env, git, install_hooks, run_cli, write
+from tests.testing import CLAUDE, GOOD_SECTIONS, ROOT, clean_env, git, run_cli, write
 
 BAD_AGENT = f"fix: handle empty input in the parser\n\n{CLAUDE}\n"
 COMMENTED = """\
