@@ -284,7 +284,8 @@ def _locate(path: str, keys: list[Any], key: str | None = None) -> str:
         line, col = rulefile.position(doc, keys, key)
     except (OSError, RuleFileError):
         line, col = 1, 1
-    return f"{path}:{line}:{col}"
+    rel = os.path.relpath(path) if os.path.isabs(path) else path  # as schema errors show it: from the root
+    return f"{path if rel.startswith('..') else rel}:{line}:{col}"
 
 
 def _index(path: str, key: str, value: str) -> int:

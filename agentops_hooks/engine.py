@@ -1,4 +1,4 @@
-"""Rules × commit → findings: scope, applies-to, paths, skips, exemptions, order."""
+"""Rules × commit → findings: scope, applies-to, paths, skips, exemptions, order; rules × range."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import dataclasses
 from collections.abc import Sequence
 
 from agentops_hooks import exemptions
-from agentops_hooks.kinds import KINDS, Scope
-from agentops_hooks.model import AgentVerdict, Commit, CommitResult, Finding, Rule
+from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
+from agentops_hooks.kinds.history import CommitSummary
+from agentops_hooks.model import AgentVerdict, Commit, CommitResult, Finding, Message, Rule, Waiver
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
+RANGE_FINDINGS = "range-findings"  # the source of the pseudo-result that carries a range's findings
 
 
 def applies(rule: Rule, verdict: AgentVerdict) -> bool:
@@ -27,20 +29,28 @@ def check(
     exclude: object = None,
     today: str = "",
     policy: exemptions.Policy | None = None,
+    config_files: Sequence[str] = (),
 ) -> CommitResult:
-    """Every rule that applies to this commit, its findings waived where an exemption holds."""
+    """Every rule that applies to this commit, its findings waived where an exemption holds.
+
+    `config_files` are the config and rule files in use, which `{config-files}` stands for.
+    """
+    rules = with_config_files(rules, config_files)
     if exclude is not None:
         files = tuple(f for f in commit.files if not exclude.match_file(f.path))  # type: ignore[attr-defined]
         commit = dataclasses.replace(commit, files=files)
     subject = commit.message.subject
     findings: list[Finding] = []
     for rule in rules:
-        kind = KINDS[rule.kind]
-        if kind.scope is Scope.RANGE or not applies(rule, verdict):
+        kind, scope = KINDS[rule.kind], scope_of(rule)
+        check_commit = kind.check
+        if scope is Scope.RANGE or check_commit is None or not applies(rule, verdict):
             continue
-        if kind.scope is Scope.MESSAGE and (not with_message or _skips_message_rules(rule, subject)):
+        if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
             continue
-        findings.extend(kind.check(rule, commit))
+        if scope is Scope.MESSAGE and _skips_message_rules(rule, subject):
+            continue
+        findings.extend(check_commit(rule, commit))
     policy = policy or exemptions.Policy(today=today)
     findings = exemptions.apply(findings, rules, commit, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
@@ -51,3 +61,61 @@ def _skips_message_rules(rule: Rule, subject: str) -> bool:
     if subject.startswith(SKIP_MESSAGE_RULES):
         return True
     return rule.kind == "message-format" and subject.startswith('Revert "')
+
+
+def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[Rule]:
+    """Rules whose `protected` globs say `{config-files}`, told which files those are."""
+    if not files:
+        return rules
+    names = frozenset(files)
+    return [
+        dataclasses.replace(r, compiled={**r.compiled, "config-files": names})
+        if paths.CONFIG_FILES in (r.param("protected") or ())
+        else r
+        for r in rules
+    ]
+
+
+def summarize(result: CommitResult, policy: exemptions.Policy | None = None) -> CommitSummary:
+    """A judged commit reduced to what range rules read (no lines), with the exemptions that hold."""
+    c = result.commit
+    policy = policy or exemptions.Policy()
+    held = exemptions.parse(c.message, policy.today or c.committer.date, c.author.email, policy.is_agent_identity)
+    return history.summarize(c, result.agent, ((e.rule_id, e.reason) for e in held if e.problem is None))
+
+
+def check_range(
+    rules: Sequence[Rule], commits: Sequence[CommitSummary], policy: exemptions.Policy | None = None
+) -> list[Finding]:
+    """Every range rule over the commits it applies to (oldest first), findings naming their commits."""
+    findings: list[Finding] = []
+    for rule in rules:
+        check_commits = KINDS[rule.kind].range_check
+        if scope_of(rule) is not Scope.RANGE or check_commits is None:
+            continue
+        judged = [c for c in commits if applies(rule, c.verdict)]
+        findings += [_waive_range(f, rule, judged, policy) for f in check_commits(rule, judged)]
+    return findings
+
+
+def _waive_range(
+    finding: Finding, rule: Rule, commits: Sequence[CommitSummary], policy: exemptions.Policy | None
+) -> Finding:
+    """Waived by an exemption trailer in one of its commits, or by the ignore file naming one of them."""
+    if not rule.exemptible:
+        return finding
+    for c in commits:
+        if c.sha in finding.commits:
+            for rule_id, reason in c.exempt:
+                if rule_id == rule.id:
+                    return dataclasses.replace(finding, waived=Waiver("trailer", reason))
+    for prefix, ids in (policy.ignored if policy else {}).items():
+        if rule.id in ids and any(sha.startswith(prefix) for sha in finding.commits):
+            reason = ids[rule.id] or "listed in .agentops-ignore"
+            return dataclasses.replace(finding, waived=Waiver("ignore-file", reason))
+    return finding
+
+
+def range_result(findings: Sequence[Finding]) -> CommitResult:
+    """A range's findings as the last item of a result stream (source `range-findings`, no commit)."""
+    return CommitResult(Commit(None, Message("", "", ""), source=RANGE_FINDINGS), AgentVerdict(), tuple(findings))

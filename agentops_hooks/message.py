@@ -18,11 +18,14 @@ def cleanup(text: str, mode: str, comment: str = "#", editing: bool = False) -> 
     """The message git will record, for a `commit.cleanup` mode (`default` decides by editing)."""
     if mode == "default":
         mode = "strip" if editing else "whitespace"
+    lines = text.split("\n")
+    if editing:  # git cuts only an edited message (`-v`, cleanup=scissors); for -m/-F scissors is whitespace
+        cut = _cut_at_scissors(lines, comment)
+        if len(cut) < len(lines):
+            lines = cut
+            text = "".join(ln + "\n" for ln in cut)
     if mode == "verbatim":
         return text
-    lines = text.split("\n")
-    if editing or mode == "scissors":
-        lines = _cut_at_scissors(lines, comment)
     if mode == "strip":
         lines = [ln for ln in lines if not ln.startswith(comment)]
     return _whitespace(lines)

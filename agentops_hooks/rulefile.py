@@ -30,9 +30,11 @@ COMMON_KEYS = (
     "references",
     "examples",
 )
-REGEX_PARAMS = ("pattern", "subject-pattern")
+REGEX_PARAMS = ("pattern", "subject-pattern", "when-subject")
 REGEX_LIST_PARAMS = ("vague-subjects",)
-GLOB_LIST_PARAMS = ("forbidden-names",)
+REGEX_MAP_PARAMS = ("value-patterns",)  # key → pattern; keys compared in lower case
+GLOB_LIST_PARAMS = ("forbidden-names", "ignore", "allowed", "protected", "when", "then")
+PLACEHOLDER_GLOBS = ("{config-files}",)  # expanded by the engine, not compiled
 
 
 @cache
@@ -99,7 +101,8 @@ def validate(path: str, doc: Any) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    err = best_match(_validator(Draft202012Validator).iter_errors(doc), key=_error_rank)
+    errors = (e for e in _validator(Draft202012Validator).iter_errors(doc) if not _spurious(doc, e))
+    err = best_match(errors, key=_error_rank)
     if err is not None:
         where, what = _explain(doc, list(err.absolute_path), err)
         raise RuleFileError(f"{path}:{where}: {what}")
@@ -122,11 +125,21 @@ def _rule_key_position(doc: Any, index: int, key: str) -> tuple[int, int]:
     return position(doc, ["rules", index, key])
 
 
+def _spurious(doc: Any, err: Any) -> bool:
+    """An unevaluatedProperties error naming only valid keys: a kind parameter failed, report that instead."""
+    if err.validator != "unevaluatedProperties" or not isinstance(err.instance, Mapping):
+        return False
+    valid = _valid_keys(doc, list(err.absolute_path), err.instance)
+    return all(k in valid for k in err.instance)
+
+
 def _error_rank(err: Any) -> Any:
     # prefer errors about a specific key over "is not valid under" summaries
     from jsonschema.exceptions import relevance
 
-    return (err.validator in ("unevaluatedProperties", "additionalProperties", "required"), relevance(err))
+    # an unknown kind first: every other key of the rule is then "not valid for kind" only because of it
+    bad_kind = err.validator == "enum" and list(err.absolute_path)[-1:] == ["kind"]
+    return (bad_kind, err.validator in ("unevaluatedProperties", "additionalProperties", "required"), relevance(err))
 
 
 def position(doc: Any, path: Iterable[Any], key: str | None = None) -> tuple[int, int]:
@@ -283,9 +296,12 @@ def compile_rule(
     for name in REGEX_LIST_PARAMS:
         if name in params:
             compiled[name] = [regex(p, where(name), full=True) for p in params[name]]
+    for name in REGEX_MAP_PARAMS:
+        if name in params:
+            compiled[name] = {str(k).lower(): regex(p, where(name)) for k, p in params[name].items()}
     for name in GLOB_LIST_PARAMS:
         if name in params:
-            compiled[name] = globs(params[name], where(name))
+            compiled[name] = globs([g for g in params[name] if g not in PLACEHOLDER_GLOBS], where(name))
     for key in ("message", "hint"):
         _check_template(raw.get(key, ""), where(key))
     paths = raw.get("paths") or {}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops_hooks import agents, engine, message
-from agentops_hooks.model import AgentVerdict, Commit, FileChange, Line, Person, Rule
+from agentops_hooks.kinds import Scope, scope_of
+from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Line, Person, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class Outcome:
     problem: str | None
 
 
-def case_commit(case: Mapping[str, Any]) -> Commit:
+def case_commit(case: Mapping[str, Any], sha: str = "0" * 40) -> Commit:
     """The commit an example case describes."""
     name, _, email = str(case.get("author", "Dev <dev@example.com>")).partition(" <")
     files = tuple(
@@ -36,7 +37,7 @@ def case_commit(case: Mapping[str, Any]) -> Commit:
     )
     text = case.get("message", "chore: example\n")
     return Commit(
-        sha="0" * 40,
+        sha=sha,
         message=message.parse(text),
         files=files,
         author=Person(name, email.rstrip(">")),
@@ -61,12 +62,21 @@ def run(rules: Sequence[Rule]) -> Iterator[Outcome]:
             continue
         for expect in ("fail", "pass"):
             for i, case in enumerate(examples.get(expect) or (), start=1):
-                commit = case_commit(case)
-                result = engine.check([rule], commit, verdict_for(case, commit))
-                hits = [f for f in result.findings if f.rule_id == rule.id and f.waived is None]
+                hits = findings(rule, case)
                 problem = None
                 if expect == "fail" and not hits:
                     problem = "expected a finding, got none"
                 elif expect == "pass" and hits:
                     problem = f"expected no finding, got: {hits[0].message}"
                 yield Outcome(rule.id, f"{expect} #{i}", problem)
+
+
+def findings(rule: Rule, case: Mapping[str, Any]) -> list[Finding]:
+    """The rule's unwaived findings on a case: each of its `commits` on its own, or a range rule over them all."""
+    cases = case.get("commits") or [case]
+    commits = [case_commit(c, f"{n:07x}".ljust(40, "0")) for n, c in enumerate(cases, start=1)]
+    results = [engine.check([rule], c, verdict_for(raw, c)) for raw, c in zip(cases, commits, strict=True)]
+    found = [f for r in results for f in r.findings]
+    if scope_of(rule) is Scope.RANGE:
+        found = engine.check_range([rule], [engine.summarize(r) for r in results])
+    return [f for f in found if f.rule_id == rule.id and f.waived is None]

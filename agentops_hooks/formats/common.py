@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from agentops_hooks.engine import RANGE_FINDINGS
 from agentops_hooks.model import CommitResult, Finding
+
+
+def is_range(result: CommitResult) -> bool:
+    """Whether this result carries a whole range's findings (the last of a `range` stream), not a commit."""
+    return result.commit.source == RANGE_FINDINGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +23,17 @@ class RunInfo:
     color: bool = False
     verbose: bool = False
     blocking_note: str = ""
+    rules: Mapping[str, RuleDoc] = field(default_factory=dict)  # rule id → what SARIF and JUnit describe
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """What outputs say about a rule besides its findings."""
+
+    description: str
+    hint: str = ""
+    factor: str | None = None
+    severity: str = "error"
 
 
 @dataclass(slots=True)
@@ -27,9 +45,15 @@ class Totals:
     by_severity: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     waived: int = 0
     blocking: bool = False
+    range_findings: int = 0
 
     def add(self, result: CommitResult) -> None:
-        """Count one checked commit."""
+        """Count one checked commit, or the range's own findings."""
+        if is_range(result):
+            self.range_findings += len(result.findings)
+            for f in result.findings:
+                self.count(f)
+            return
         self.commits += 1
         self.with_findings += bool(result.findings)
         for f in result.findings:
@@ -47,3 +71,26 @@ class Totals:
 def plural(n: int, word: str) -> str:
     """`1 error`, `2 errors`."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def fingerprint(result: CommitResult, f: Finding) -> str:
+    """Finding identity (SPEC §12): rule id + path + matched text (+ commit for message findings), no line."""
+    import hashlib
+
+    commit = (result.commit.sha or "") if f.path is None else ""
+    key = "\0".join((f.rule_id, f.path or "", f.match or f.message, commit, ",".join(f.commits)))
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
+
+def message_location(result: CommitResult) -> str | None:
+    """Where a commit-message finding is shown in file-based tools: the commit's first changed file."""
+    paths = [c.path for c in result.commit.files if c.status != "D"]
+    return paths[0] if paths else None
+
+
+def each_finding(results: Iterable[CommitResult], totals: Totals) -> Iterator[tuple[CommitResult, Finding]]:
+    """Every (result, finding) pair, counting results into the totals as they pass."""
+    for result in results:
+        totals.add(result)
+        for f in result.findings:
+            yield result, f

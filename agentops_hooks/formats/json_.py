@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from agentops_hooks.formats.common import RunInfo, Totals
+from agentops_hooks.formats.common import RunInfo, Totals, is_range
 from agentops_hooks.model import CommitResult, Finding
 
 SCHEMA_VERSION = 1
@@ -17,8 +17,12 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Ite
     head = {"schema_version": SCHEMA_VERSION, "tool": {"name": "agentops-check", "version": run.version}}
     yield json.dumps(head)[:-1] + ', "commits": ['
     first = True
+    range_findings: list[dict[str, Any]] = []
     for result in results:
         totals.add(result)
+        if is_range(result):
+            range_findings += [range_finding_dict(f) for f in result.findings]
+            continue
         yield ("  " if first else ", ") + json.dumps(commit_dict(result), ensure_ascii=False)
         first = False
     summary = {
@@ -27,7 +31,8 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Ite
         "waived": totals.waived,
         "blocking": totals.blocking,
     }
-    yield '], "range_findings": [], "summary": ' + json.dumps(summary) + "}"
+    tail = json.dumps(range_findings, ensure_ascii=False)
+    yield '], "range_findings": ' + tail + ', "summary": ' + json.dumps(summary) + "}"
 
 
 def commit_dict(result: CommitResult) -> dict[str, Any]:
@@ -56,3 +61,10 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "match": f.match,
         "waived": None if f.waived is None else {"by": f.waived.by, "reason": f.waived.reason},
     }
+
+
+def range_finding_dict(f: Finding) -> dict[str, Any]:
+    """A range finding: the finding shape with `commits` in place of `path` and `line`."""
+    d = finding_dict(f)
+    del d["path"], d["line"]
+    return {**d, "commits": list(f.commits)}

@@ -16,17 +16,16 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals, limit:
     """A heading, one section per commit with findings, a summary; never longer than `limit`."""
     body: list[str] = []
     size = 0
-    cut = 0
+    cut = 0  # findings left out
     for result in results:
         totals.add(result)
         if not result.findings:
             continue
-        block = _block(result)
-        if size + len(block) + 1 > limit - 400:
-            cut += 1
-            continue
-        body.append(block)
-        size += len(block) + 1
+        block, left = _block(result, limit - 400 - size)
+        cut += left
+        if block:
+            body.append(block)
+            size += len(block) + 1
     status = "\u274c refused" if totals.blocking else "\u2705 nothing blocks"
     counts = ", ".join(plural(totals.by_severity[s], s) for s in ("error", "warning", "info"))
     yield f"## agentops: {status}"
@@ -39,15 +38,23 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals, limit:
     yield ""
     yield from body
     if cut:
-        yield f"_…{plural(cut, 'more commit')} with findings left out to fit the comment; run `agentops-check` locally for all._"
+        yield f"_…{plural(cut, 'more finding')} left out to fit the comment; run `agentops-check` locally for all._"
 
 
-def _block(result: CommitResult) -> str:
+def _block(result: CommitResult, room: int) -> tuple[str, int]:
+    """The commit's section with as many findings as fit in `room` characters, and how many did not."""
     c = result.commit
     title = "The range as a whole" if is_range(result) else f"`{c.short}` {_esc(c.message.subject)}"
     who = "" if is_range(result) else f"\n\n_{_esc(describe(result.agent))}_"
-    rows = "\n".join(_row(result, f) for f in result.findings)
-    return f"### {title}{who}\n\n| | rule | where | message |\n|---|---|---|---|\n{rows}\n"
+    block = f"### {title}{who}\n\n| | rule | where | message |\n|---|---|---|---|\n"
+    shown = 0
+    for f in result.findings:
+        row = _row(result, f) + "\n"
+        if len(block) + len(row) > room:
+            break
+        block += row
+        shown += 1
+    return (block, len(result.findings) - shown) if shown else ("", len(result.findings))
 
 
 def _row(result: CommitResult, f: Finding) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from agentops_hooks.formats.common import RunInfo, Totals, plural
+from agentops_hooks.formats.common import RunInfo, Totals, is_range, plural
 from agentops_hooks.model import AgentVerdict, CommitResult, Finding
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -15,6 +15,9 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Ite
     """One block per commit with findings, then one summary line; nothing when all is clean."""
     for result in results:
         totals.add(result)
+        if is_range(result):
+            yield from _range(result, run)
+            continue
         if not result.findings and not run.verbose:
             continue
         yield _header(result, run)
@@ -24,13 +27,27 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Ite
             if f.hint and f.waived is None and (f.rule_id, f.hint) not in hinted:
                 hinted.add((f.rule_id, f.hint))
                 yield f"    hint: {f.hint}"
-    if totals.with_findings or run.verbose:
+    if totals.with_findings or totals.range_findings or run.verbose:
         yield _summary(totals, run)
+
+
+def _range(result: CommitResult, run: RunInfo) -> Iterator[str]:
+    """After the commits: findings about the range as a whole, each naming its commits."""
+    yield f"agentops: the range as a whole: {plural(len(result.findings), 'finding')}"
+    for f in result.findings:
+        shas = ",".join(sha[:7] for sha in f.commits[:8]) + ("…" if len(f.commits) > 8 else "")
+        yield f"{shas or 'range'}: {_label(f, run)}"
+        if f.hint and f.waived is None:
+            yield f"    hint: {f.hint}"
 
 
 def _header(result: CommitResult, run: RunInfo) -> str:
     c = result.commit
-    what = {"staged": "staged change", "commit-msg": "new commit"}.get(c.source, f"commit {c.short}")
+    what = {
+        "staged": "staged change",
+        "commit-msg": "new commit",
+        "squash": "pull request title and body (squash)",
+    }.get(c.source, f"commit {c.short}")
     subject = f" {c.message.subject!r}" if c.message.subject else ""
     later = " (the message is not written yet)" if c.source == "staged" and result.agent.kind == "human" else ""
     return f"agentops: {what}{subject}: {describe(result.agent)}{later}"
@@ -50,10 +67,14 @@ def _line(result: CommitResult, f: Finding, run: RunInfo) -> str:
         where = f"{f.path}:{f.line}:" if f.line else f"{f.path}:"
     else:
         where = f"{result.commit.short}:msg:{f.line or 1}:"
+    return f"{where} {_label(f, run)}"
+
+
+def _label(f: Finding, run: RunInfo) -> str:
     severity = f.severity if f.waived is None else "waived"
     label = f"{_COLORS[f.severity]}{severity}{_RESET}" if run.color and f.waived is None else severity
     waived = f" [waived by {f.waived.by}: {f.waived.reason}]" if f.waived else ""
-    return f"{where} {f.rule_id} {f.message} ({label}){waived}"
+    return f"{f.rule_id} {f.message} ({label}){waived}"
 
 
 def _summary(t: Totals, run: RunInfo) -> str:

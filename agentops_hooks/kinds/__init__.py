@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from agentops_hooks.kinds import diff, message
+from agentops_hooks.kinds import diff, history, message, paths
+from agentops_hooks.kinds.history import CommitSummary
 from agentops_hooks.model import Commit, Finding, Rule
+
+CommitCheck = Callable[[Rule, Commit], Iterator[Finding]]
+RangeCheck = Callable[[Rule, Sequence[CommitSummary]], Iterator[Finding]]
 
 
 class Scope(enum.Enum):
@@ -19,15 +23,35 @@ class Scope(enum.Enum):
 
 
 class Kind(NamedTuple):
-    """A kind's scope and its check."""
+    """A kind's scope and its check; `range_check` judges a whole range (RANGE scope, or `per: range`).
+
+    `needs_message`: a COMMIT kind that also reads the message (an approval trailer), so it waits
+    for the commit-msg stage, yet unlike MESSAGE kinds it still judges fixup!/squash! commits.
+    """
 
     scope: Scope
-    check: Callable[[Rule, Commit], Iterator[Finding]]
+    check: CommitCheck | None = None
+    range_check: RangeCheck | None = None
+    needs_message: bool = False
 
 
 KINDS: dict[str, Kind] = {
     "added-pattern": Kind(Scope.COMMIT, diff.added_pattern),
+    "co-change": Kind(Scope.COMMIT, paths.co_change),
     "file-limits": Kind(Scope.COMMIT, diff.file_limits),
     "message-format": Kind(Scope.MESSAGE, message.message_format),
     "message-sections": Kind(Scope.MESSAGE, message.message_sections),
+    "message-trailers": Kind(Scope.MESSAGE, message.message_trailers),
+    "protected-paths": Kind(Scope.COMMIT, paths.protected_paths, needs_message=True),
+    "removed-pattern": Kind(Scope.COMMIT, diff.removed_pattern),
+    "scope": Kind(Scope.COMMIT, paths.scope, paths.scope_range),
+    "spiral": Kind(Scope.RANGE, range_check=history.spiral),
 }
+
+
+def scope_of(rule: Rule) -> Scope:
+    """The scope a rule runs at: its kind's, or RANGE for a `per: range` rule of a kind that has both."""
+    kind = KINDS[rule.kind]
+    if kind.range_check is not None and (kind.check is None or rule.param("per") == "range"):
+        return Scope.RANGE
+    return kind.scope

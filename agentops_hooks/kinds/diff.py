@@ -9,12 +9,21 @@ from agentops_hooks.model import Commit, Finding, Rule
 
 def added_pattern(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Added lines that match the rule's pattern, in the files its paths select."""
+    yield from _line_pattern(rule, commit, removed=False)
+
+
+def removed_pattern(rule: Rule, commit: Commit) -> Iterator[Finding]:
+    """Removed lines that match the rule's pattern (line numbers of the old file)."""
+    yield from _line_pattern(rule, commit, removed=True)
+
+
+def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding]:
     pattern = rule.compiled["pattern"]
     keywords = tuple(k.lower() for k in rule.param("keywords", ()))
     for change in commit.files:
         if change.binary or not rule.selects(change.path):
             continue
-        for line in change.added:
+        for line in change.removed if removed else change.added:
             if keywords and not any(k in line.text.lower() for k in keywords):
                 continue
             if m := pattern.search(line.text):

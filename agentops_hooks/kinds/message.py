@@ -1,4 +1,4 @@
-"""Kinds that read the commit message: its format and its required sections."""
+"""Kinds that read the commit message: its format, its required sections, its trailers."""
 
 from __future__ import annotations
 
@@ -86,3 +86,22 @@ def _required(rule: Rule, subject: str) -> list[str]:
     if ctype is not None and ctype in profiles:
         return list(profiles[ctype])
     return list(profiles.get("default", rule.param("sections", [])))
+
+
+def message_trailers(rule: Rule, commit: Commit) -> Iterator[Finding]:
+    """Required and forbidden trailer keys (any case), and the patterns their values must match."""
+    message = commit.message
+    for key in rule.param("required", ()):
+        if not message.trailer_values(key):
+            yield rule.finding(line=1, key=key, problem=f"missing the '{key}:' trailer")
+    forbidden = {k.lower() for k in rule.param("forbidden", ())}
+    patterns = rule.compiled.get("value-patterns", {})
+    for t in message.trailers:
+        written = f"{t.key}: {t.value}"
+        if t.key.lower() in forbidden:
+            yield rule.finding(line=t.line, match=written, key=t.key, problem=f"the '{t.key}:' trailer is not allowed")
+        elif (p := patterns.get(t.key.lower())) is not None and not p.search(t.value):
+            expected = next(v for k, v in rule.param("value-patterns").items() if k.lower() == t.key.lower())
+            yield rule.finding(
+                line=t.line, match=written, key=t.key, problem=f"'{written}' does not match {expected!r}"
+            )

@@ -1,0 +1,111 @@
+"""Range kinds and the light commit summary they read: no lines, only paths and counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Rule
+
+SPIRAL_SUBJECT = r"(?i)^(fix|hotfix|revert|retry|again)|\b(fix|fixes|fixed|retry|again|take \d+|try \d+)\b"
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """One file of a commit without its lines: path, status and line counts."""
+
+    path: str
+    status: str
+    added: int = 0
+    removed: int = 0
+    old_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitSummary:
+    """What range kinds need of a commit; a long range keeps these, never the lines."""
+
+    sha: str | None
+    subject: str
+    verdict: AgentVerdict
+    files: tuple[FileStat, ...] = ()
+    author_email: str = ""
+    exempt: tuple[tuple[str, str], ...] = ()  # (rule id, reason) of the exemption trailers that hold
+
+
+def stats(files: Iterable[FileChange]) -> tuple[FileStat, ...]:
+    """The files of a commit as counts."""
+    return tuple(FileStat(f.path, f.status, len(f.added), len(f.removed), f.old_path) for f in files)
+
+
+def summarize(commit: Commit, verdict: AgentVerdict, exempt: Iterable[tuple[str, str]] = ()) -> CommitSummary:
+    """A commit reduced to its summary."""
+    return CommitSummary(
+        commit.sha, commit.message.subject, verdict, stats(commit.files), commit.author.email, tuple(exempt)
+    )
+
+
+def area_of(path: str) -> str:
+    """The top-level directory of a path (`src/`); files at the root are one area, `/`."""
+    head, sep, _ = path.partition("/")
+    return head + "/" if sep else "/"
+
+
+def in_range(finding: Finding, shas: Iterable[str | None]) -> Finding:
+    """A range finding: it names the commits involved instead of a line."""
+    return dataclasses.replace(finding, commits=tuple(s for s in shas if s))
+
+
+@functools.cache
+def _default_subject() -> Any:
+    from agentops_hooks.rulefile import regex
+
+    return regex(SPIRAL_SUBJECT, "spiral: default subject-pattern")
+
+
+def spiral(rule: Rule, commits: Sequence[CommitSummary]) -> Iterator[Finding]:
+    """Runs of consecutive fix/revert/retry commits on one area, each reported once."""
+    pattern = rule.compiled.get("subject-pattern") or _default_subject()
+    least = rule.param("min-commits", 3)
+    by_file = rule.param("area", "directory") == "file"
+    run: list[tuple[CommitSummary, frozenset[str]]] = []  # the current run and each commit's areas
+    for commit in commits:
+        areas = _areas(commit, by_file) if pattern.search(commit.subject) else frozenset()
+        if areas and run and _shared([*(a for _, a in run), areas]):
+            run.append((commit, areas))
+            continue
+        if len(run) >= least:
+            yield _spiral_finding(rule, run)
+        run = [*_tail_sharing(run, areas), (commit, areas)] if areas else []
+    if len(run) >= least:
+        yield _spiral_finding(rule, run)
+
+
+def _areas(commit: CommitSummary, by_file: bool) -> frozenset[str]:
+    paths = {p for f in commit.files for p in (f.path, f.old_path) if p}
+    return frozenset(paths if by_file else (area_of(p) for p in paths))
+
+
+def _shared(areas: Sequence[frozenset[str]]) -> frozenset[str]:
+    return frozenset.intersection(*areas) if areas else frozenset()
+
+
+def _tail_sharing(
+    run: list[tuple[CommitSummary, frozenset[str]]], areas: frozenset[str]
+) -> list[tuple[CommitSummary, frozenset[str]]]:
+    """The longest end of a broken run that shares an area with the next commit (a new run may overlap)."""
+    start = len(run)
+    while start > 0 and _shared([*(a for _, a in run[start - 1 :]), areas]):
+        start -= 1
+    return run[start:]
+
+
+def _spiral_finding(rule: Rule, run: list[tuple[CommitSummary, frozenset[str]]]) -> Finding:
+    area = ", ".join(sorted(_shared([a for _, a in run])))
+    listed = "; ".join(f"{(c.sha or 'staged')[:7]} {c.subject!r}" for c, _ in run)
+    problem = f"{len(run)} fix/revert/retry commits in a row on {area}: {listed}"
+    finding = rule.finding(problem=problem, area=area, count=str(len(run)))
+    return in_range(finding, (c.sha for c, _ in run))
