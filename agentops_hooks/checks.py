@@ -79,10 +79,16 @@ def _sizes(ctx: Context) -> gitrepo.BlobSizes | None:
     return gitrepo.BlobSizes() if needed else None
 
 
-def _judge(ctx: Context, commit: Commit, with_message: bool, today: str = "") -> CommitResult:
+def _judge(
+    ctx: Context, commit: Commit, with_message: bool, today: str = "", sizes: gitrepo.BlobSizes | None = None
+) -> CommitResult:
     verdict = agents.detect(commit, ctx.signatures)
     if _ignored(ctx, commit):
         return CommitResult(commit, verdict, ())
+    if sizes is not None and any(
+        r.param("max-size") is not None and engine.applies(r, verdict) for r in ctx.config.rules
+    ):
+        commit = sources.with_sizes(commit, sizes)  # only when a size limit judges this commit
     return engine.check(
         ctx.config.rules,
         commit,
@@ -112,7 +118,7 @@ def staged(ctx: Context) -> CommitResult:
     """The staged change, judged by file-level rules (the message does not exist yet)."""
     sizes = _sizes(ctx)
     try:
-        return _judge(ctx, sources.staged(sizes=sizes), with_message=False, today=_today())
+        return _judge(ctx, sources.staged(), with_message=False, today=_today(), sizes=sizes)
     finally:
         if sizes:
             sizes.close()
@@ -123,8 +129,8 @@ def message_file(ctx: Context, path: str, source: str | None = None) -> CommitRe
     msg = sources.read_message_file(path, ctx.repo.git_dir, source)
     sizes = _sizes(ctx)
     try:
-        commit = sources.with_message(sources.staged(sizes=sizes), msg, "commit-msg")
-        return _judge(ctx, commit, with_message=True, today=_today())
+        commit = sources.with_message(sources.staged(), msg, "commit-msg")
+        return _judge(ctx, commit, with_message=True, today=_today(), sizes=sizes)
     finally:
         if sizes:
             sizes.close()
@@ -247,10 +253,10 @@ def history(ctx: Context, revs: list[str]) -> Iterator[CommitResult]:
     policy = ctx.policy()  # each commit's exemptions judged against its committer date
     summaries: list[CommitSummary] = []  # paths and counts only, never lines
     try:
-        for commit in sources.history(revs, ctx.config.include_merges, sizes=sizes):
+        for commit in sources.history(revs, ctx.config.include_merges):
             if branch:
                 commit = dataclasses.replace(commit, branch=branch)
-            result = _judge(ctx, commit, with_message=True)
+            result = _judge(ctx, commit, with_message=True, sizes=sizes)
             if range_rules and not _ignored(ctx, commit):
                 summaries.append(engine.summarize(result, policy))
             yield light(result)

@@ -161,7 +161,7 @@ def staged(opts: Options, hook: bool = False) -> int:
     from agentops_hooks import checks
 
     env = checks.environ()
-    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env:
+    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
         click.echo(
             "agentops: nothing to check outside a commit (this hook checks commits); "
             "run `agentops-check ci` or `agentops-check range A..B` to check history",
@@ -174,6 +174,13 @@ def staged(opts: Options, hook: bool = False) -> int:
         result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
     totals = write_outputs([result], opts, "staged", "refused", ctx.config.rules)
     return exit_code(totals)
+
+
+def _anything_staged() -> bool:
+    """Whether the index differs from HEAD (`pre-commit run` before a commit still checks what is staged)."""
+    from agentops_hooks import gitrepo
+
+    return bool(gitrepo.git("diff", "--cached", "--name-only", "-z", "--no-renames").strip(b"\0"))
 
 
 def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:

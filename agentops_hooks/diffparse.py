@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from agentops_hooks.model import FileChange, Line
 
 _SECTION = b"\ndiff --git "
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 _BINARY = re.compile(rb"^(?:Binary files .* differ|GIT binary patch)$", re.MULTILINE)
 
 
@@ -69,7 +70,9 @@ def _file(meta: list[str], status: str, path: str, old: str | None, body: bytes)
     hunks = body.find(b"\n@@ ")
     head = body if hunks < 0 else body[:hunks]
     binary = _BINARY.search(head) is not None
-    added, removed = _lines(body[hunks + 1 :]) if hunks >= 0 and not binary else ((), ())
+    added, removed, added_text, removed_text = (
+        _lines(body[hunks + 1 :]) if hunks >= 0 and not binary else ((), (), "", "")
+    )
     return FileChange(
         status=status,  # type: ignore[arg-type]  # git's status letters
         path=path,
@@ -77,26 +80,33 @@ def _file(meta: list[str], status: str, path: str, old: str | None, body: bytes)
         binary=binary,
         added=added,
         removed=removed,
+        added_text=added_text,
+        removed_text=removed_text,
         old_mode=meta[0],
         new_mode=meta[1],
         new_oid=meta[3],
     )
 
 
-def _lines(hunks: bytes) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
+def _lines(hunks: bytes) -> tuple[tuple[Line, ...], tuple[Line, ...], str, str]:
+    """Added and removed lines with their numbers, and each side as one text (decoded once)."""
     added: list[Line] = []
     removed: list[Line] = []
+    added_text: list[str] = []
+    removed_text: list[str] = []
     new_no = old_no = 0
-    for raw in hunks.split(b"\n"):
+    for raw in hunks.decode("utf-8", "replace").split("\n"):
         first = raw[:1]
-        if first == b"+":
-            added.append(Line(new_no, raw[1:].decode("utf-8", "replace")))
+        if first == "+":
+            text = raw[1:]
+            added.append(Line(new_no, text))
+            added_text.append(text)
             new_no += 1
-        elif first == b"-":
-            removed.append(Line(old_no, raw[1:].decode("utf-8", "replace")))
+        elif first == "-":
+            text = raw[1:]
+            removed.append(Line(old_no, text))
+            removed_text.append(text)
             old_no += 1
-        elif first == b"@":
-            m = re.match(rb"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@", raw)
-            if m:
-                old_no, new_no = int(m.group(1)), int(m.group(2))
-    return tuple(added), tuple(removed)
+        elif first == "@" and (m := _HUNK.match(raw)):
+            old_no, new_no = int(m.group(1)), int(m.group(2))
+    return tuple(added), tuple(removed), "\n".join(added_text), "\n".join(removed_text)

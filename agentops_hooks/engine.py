@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 from agentops_hooks import exemptions
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
@@ -40,6 +42,7 @@ def check(
         files = tuple(f for f in commit.files if not exclude.match_file(f.path))  # type: ignore[attr-defined]
         commit = dataclasses.replace(commit, files=files)
     subject = commit.message.subject
+    narrowed = _narrowed(rules, commit)
     findings: list[Finding] = []
     for rule in rules:
         kind, scope = KINDS[rule.kind], scope_of(rule)
@@ -50,11 +53,39 @@ def check(
             continue
         if scope is Scope.MESSAGE and _skips_message_rules(rule, subject):
             continue
-        findings.extend(check_commit(rule, commit))
+        findings.extend(check_commit(rule, narrowed.get(rule.kind, commit)))
     policy = policy or exemptions.Policy(today=today)
     findings = exemptions.apply(findings, rules, commit, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
     return CommitResult(commit, verdict, tuple(findings))
+
+
+LINE_KINDS = {"added-pattern": False, "removed-pattern": True}  # kind → reads removed lines
+
+
+def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
+    """Per line kind, the commit with only the files some rule of that kind could match.
+
+    One search of every such rule's pattern combined, over each file's lines joined, rules most
+    files out at once: each added line is scanned once, not once per rule.
+    """
+    out: dict[str, Commit] = {}
+    for kind, removed in LINE_KINDS.items():
+        key = tuple(r.param("pattern") for r in rules if r.kind == kind)
+        if not key:
+            continue
+        combined = _combined(key)
+        files = tuple(f for f in commit.files if not f.binary and (text := f.text(removed)) and combined.search(text))
+        out[kind] = commit if len(files) == len(commit.files) else dataclasses.replace(commit, files=files)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _combined(patterns: tuple[str, ...]) -> Any:
+    from agentops_hooks import rulefile
+
+    alternatives = "|".join(f"(?:{p})" for p in patterns)
+    return rulefile.regex(f"(?m){alternatives}", "the combined line patterns", max_mem=256 << 20)
 
 
 def _skips_message_rules(rule: Rule, subject: str) -> bool:

@@ -106,16 +106,21 @@ class BlobSizes:
 
     def __call__(self, oid: str) -> int | None:
         """The size of a blob, or None for a submodule commit or a missing object."""
-        if not oid or oid.strip("0") == "":
-            return None
+        return self.many([oid])[0]
+
+    def many(self, oids: list[str]) -> list[int | None]:
+        """Sizes of several blobs in one round trip (a commit's files at once)."""
+        asked = [o for o in oids if o and o.strip("0")]
+        if not asked:
+            return [None] * len(oids)
         if self._proc is None:
             cmd = ("git", "cat-file", "--batch-check=%(objectsize)")
             self._proc = subprocess.Popen(cmd, cwd=self._cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(oid.encode() + b"\n")
+        self._proc.stdin.write(b"".join(o.encode() + b"\n" for o in asked))
         self._proc.stdin.flush()
-        answer = self._proc.stdout.readline().strip()
-        return int(answer) if answer.isdigit() else None
+        answers = {o: self._proc.stdout.readline().strip() for o in asked}
+        return [int(answers[o]) if answers.get(o, b"").isdigit() else None for o in oids]
 
     def close(self) -> None:
         """End the helper process, if it was started."""

@@ -32,6 +32,15 @@ class FileChange:
     old_mode: str = ""
     new_mode: str = ""
     new_oid: str = ""
+    added_text: str | None = None  # the added lines joined by newlines, when the parser kept them
+    removed_text: str | None = None
+
+    def text(self, removed: bool = False) -> str:
+        """Added (or removed) lines as one text: one regex call can rule a whole file out."""
+        kept = self.removed_text if removed else self.added_text
+        if kept is not None:
+            return kept
+        return "\n".join(line.text for line in (self.removed if removed else self.added))
 
 
 @dataclass(frozen=True, slots=True)

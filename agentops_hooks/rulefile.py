@@ -293,6 +293,11 @@ def compile_rule(
     for name in REGEX_PARAMS:
         if name in params:
             compiled[name] = regex(params[name], where(name))
+    if "pattern" in params:  # the same pattern over a file's lines joined: `^`/`$` at each line
+        compiled["pattern-text"] = regex("(?m)" + params["pattern"], where("pattern"))
+    if params.get("keywords"):
+        alternatives = "|".join(re2_escape(k) for k in params["keywords"])
+        compiled["keywords"] = regex(f"(?i)(?:{alternatives})", where("keywords"))
     for name in REGEX_LIST_PARAMS:
         if name in params:
             compiled[name] = [regex(p, where(name), full=True) for p in params[name]]
@@ -326,12 +331,14 @@ def compile_rule(
     )
 
 
-def regex(pattern: str, where: str, full: bool = False) -> Any:
+def regex(pattern: str, where: str, full: bool = False, max_mem: int = 0) -> Any:
     """An RE2 pattern (search semantics; `full`: whole text, any case); a bad one names where it is."""
     import re2
 
     options = re2.Options()
     options.log_errors = False
+    if max_mem:
+        options.max_mem = max_mem
     try:
         return re2.compile(f"(?i)^(?:{pattern})$" if full else pattern, options=options)
     except re2.error as e:
@@ -339,6 +346,13 @@ def regex(pattern: str, where: str, full: bool = False) -> Any:
         raise RuleFileError(
             f"{where}: pattern {pattern!r} is not valid RE2: {reason} (RE2 has no backreferences or look-around)"
         ) from None
+
+
+def re2_escape(text: str) -> str:
+    """A literal for an RE2 pattern."""
+    import re
+
+    return re.escape(text)
 
 
 def globs(patterns: list[str], where: str) -> Any:

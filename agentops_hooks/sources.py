@@ -48,7 +48,7 @@ def agent_env() -> tuple[tuple[str, str], ...]:
     return tuple((k, os.environ[k]) for k in AGENT_ENV if os.environ.get(k))
 
 
-def staged(cwd: str | None = None, sizes: gitrepo.BlobSizes | None = None) -> Commit:
+def staged(cwd: str | None = None) -> Commit:
     """The staged change as the commit git is about to make (message not yet known)."""
     files = diffparse.parse(gitrepo.staged_diff(cwd))
     name, email = gitrepo.ident("GIT_AUTHOR_IDENT", cwd)
@@ -56,7 +56,7 @@ def staged(cwd: str | None = None, sizes: gitrepo.BlobSizes | None = None) -> Co
     return Commit(
         sha=None,
         message=Message("", "", ""),
-        files=_sized(files, sizes),
+        files=files,
         author=Person(name, email),
         committer=Person(cname, cemail),
         source="staged",
@@ -130,22 +130,20 @@ def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
     return diffparse.parse(gitrepo.git("diff", *gitrepo.DIFF_ARGS, spec, "--", cwd=cwd))
 
 
-def history(
-    revs: list[str], include_merges: bool = False, cwd: str | None = None, sizes: gitrepo.BlobSizes | None = None
-) -> Iterator[Commit]:
+def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[Commit]:
     """Commits of a revision range, oldest first, parsed one at a time from one git log."""
     for chunk in gitrepo.log_chunks(revs, include_merges, cwd):
-        yield _commit(chunk, sizes)
+        yield _commit(chunk)
 
 
-def _commit(chunk: bytes, sizes: gitrepo.BlobSizes | None) -> Commit:
+def _commit(chunk: bytes) -> Commit:
     fields = chunk.split(b"\x00", 9)
     sha, parents, an, ae, ad, cn, ce, cd, body = (f.decode("utf-8", "replace") for f in fields[:9])
     rest = fields[9] if len(fields) > 9 else b""
     return Commit(
         sha=sha,
         message=message.parse(body),
-        files=_sized(diffparse.parse(rest), sizes),
+        files=diffparse.parse(rest),
         author=Person(an, ae, ad),
         committer=Person(cn, ce, cd),
         parents=tuple(parents.split()),
@@ -153,10 +151,11 @@ def _commit(chunk: bytes, sizes: gitrepo.BlobSizes | None) -> Commit:
     )
 
 
-def _sized(files: tuple[FileChange, ...], sizes: gitrepo.BlobSizes | None) -> tuple[FileChange, ...]:
-    if sizes is None:
-        return files
-    return tuple(
-        dataclasses.replace(f, size=sizes(f.new_oid)) if f.status != "D" and f.new_mode != "160000" else f
-        for f in files
-    )
+def with_sizes(commit: Commit, sizes: gitrepo.BlobSizes) -> Commit:
+    """The commit with its files' blob sizes, asked of git in one round trip."""
+    files = commit.files
+    wanted = [f for f in files if f.status != "D" and f.new_mode != "160000"]
+    found = dict(zip((f.new_oid for f in wanted), sizes.many([f.new_oid for f in wanted]), strict=True))
+    sized = {id(f) for f in wanted}
+    files = tuple(dataclasses.replace(f, size=found[f.new_oid]) if id(f) in sized else f for f in files)
+    return dataclasses.replace(commit, files=files)

@@ -19,13 +19,16 @@ def removed_pattern(rule: Rule, commit: Commit) -> Iterator[Finding]:
 
 def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding]:
     pattern = rule.compiled["pattern"]
-    keywords = tuple(k.lower() for k in rule.param("keywords", ()))
+    keywords = rule.compiled.get("keywords")
+    whole = rule.compiled["pattern-text"]
     for change in commit.files:
         if change.binary or not rule.selects(change.path):
             continue
+        # one search over the file's lines joined rules most files out; only a hit looks line by line
+        text = change.text(removed)
+        if not text or (keywords is not None and not keywords.search(text)) or not whole.search(text):
+            continue
         for line in change.removed if removed else change.added:
-            if keywords and not any(k in line.text.lower() for k in keywords):
-                continue
             if m := pattern.search(line.text):
                 yield rule.finding(path=change.path, line=line.number, match=m.group())
 
