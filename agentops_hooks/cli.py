@@ -13,7 +13,7 @@ import click
 
 from agentops_hooks import __version__
 from agentops_hooks.errors import ExitCode, FatalError
-from agentops_hooks.formats import FORMATTERS, RunInfo, Totals
+from agentops_hooks.formats import FORMATTERS, RunInfo, Totals, formatter
 from agentops_hooks.formats.common import RuleDoc
 from agentops_hooks.model import CommitResult, Rule
 
@@ -108,12 +108,12 @@ def write_outputs(
         results = list(results)  # light results (paths, no lines): one pass per format
     totals = Totals()
     for i, (name, path) in enumerate(opts.outputs):
-        lines = FORMATTERS[name](
+        lines = formatter(name)(
             results, dataclasses.replace(run, color=run.color and path is None), totals if i == 0 else Totals()
         )
         _emit(lines, path)
     if summary_path:
-        _append_summary(summary_path, FORMATTERS["markdown"](results, run, Totals()))
+        _append_summary(summary_path, formatter("markdown")(results, run, Totals()))
     return totals
 
 

@@ -356,11 +356,11 @@ def re2_escape(text: str) -> str:
 
 
 def globs(patterns: list[str], where: str) -> Any:
-    """A gitignore-style PathSpec; a bad glob names where it is."""
-    import pathspec
+    """A gitignore-style glob set; a bad glob names where it is."""
+    from agentops_hooks.globs import compile_globs
 
     try:
-        return pathspec.GitIgnoreSpec.from_lines(patterns)
+        return compile_globs(patterns)
     except (ValueError, TypeError) as e:
         raise RuleFileError(f"{where}: bad glob: {e}") from None
 

@@ -34,7 +34,7 @@ def text(cfg: Config) -> Iterator[str]:
             yield f"    {key}: {_show(value)}    [{source}]"
     for rid, where in cfg.disabled:
         yield f"disabled: {rid}    [{where}]"
-    yield f"exclude: {', '.join(p.pattern for p in cfg.exclude.patterns) if cfg.exclude else '-'}"
+    yield f"exclude: {', '.join(cfg.exclude.globs) if cfg.exclude else '-'}"
     yield f"ignore: authors {list(cfg.ignore_authors)}, subjects {[p.pattern for p in cfg.ignore_subjects]}"
     agents = cfg.agents
     yield (

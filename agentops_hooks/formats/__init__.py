@@ -1,23 +1,32 @@
-"""Output formats: each turns checked commits into lines, with no I/O of its own."""
+"""Output formats: each turns checked commits into lines, with no I/O of its own.
+
+Formatters load on first use: the commit-msg hook prints text and should not pay for SARIF or XML.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 
-from agentops_hooks.formats import github, gitlab, json_, junit, markdown, sarif, text
 from agentops_hooks.formats.common import RunInfo, Totals
 from agentops_hooks.model import CommitResult
 
+__all__ = ["FORMATTERS", "Formatter", "RunInfo", "Totals", "formatter"]
+
 Formatter = Callable[[Iterable[CommitResult], RunInfo, Totals], Iterator[str]]
 
-__all__ = ["FORMATTERS", "Formatter", "RunInfo", "Totals"]
-
-FORMATTERS: dict[str, Formatter] = {
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "json": json_.render,
-    "junit": junit.render,
-    "markdown": markdown.render,
-    "sarif": sarif.render,
-    "text": text.render,
+FORMATTERS: dict[str, str] = {  # name → module whose `render` writes it
+    "github": "agentops_hooks.formats.github",
+    "gitlab": "agentops_hooks.formats.gitlab",
+    "json": "agentops_hooks.formats.json_",
+    "junit": "agentops_hooks.formats.junit",
+    "markdown": "agentops_hooks.formats.markdown",
+    "sarif": "agentops_hooks.formats.sarif",
+    "text": "agentops_hooks.formats.text",
 }
+
+
+def formatter(name: str) -> Formatter:
+    """The render function of a format."""
+    render: Formatter = importlib.import_module(FORMATTERS[name]).render
+    return render
