@@ -66,3 +66,23 @@ def clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in AGENT_ENV and not k.startswith("GIT_") and k not in ("PRE_COMMIT", "AGENTOPS_CONFIG")}
     env.update(GIT_IDENTITY, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NO_COLOR="1")
     return env
+
+
+HOOK_SCRIPT = '#!/bin/sh\n# the same entries the pre-commit hooks run\nexec "{python}" -m agentops_hooks {args}\n'
+
+
+def install_hooks(repo: str | Path = ".") -> None:
+    """Our pre-commit and commit-msg entries as plain git hooks in `repo`, run by this interpreter."""
+    hooks = Path(git("rev-parse", "--absolute-git-dir", cwd=repo).strip()) / "hooks"
+    hooks.mkdir(exist_ok=True)
+    for name, args in (("pre-commit", "staged --hook"), ("commit-msg", 'commit-msg "$1"')):
+        path = hooks / name
+        path.write_text(HOOK_SCRIPT.format(python=sys.executable, args=args), encoding="utf-8")
+        path.chmod(0o755)
+
+
+def git_commit(
+    *args: str, cwd: str | Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A real `git commit` with hooks (no --no-verify): exit code and what the user sees."""
+    return subprocess.run(("git", "commit", "--no-gpg-sign", *args), cwd=cwd, capture_output=True, text=True, env=env)
