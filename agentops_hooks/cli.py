@@ -28,6 +28,7 @@ class Options:
     verbose: bool
     quiet: bool
     inline_allow: bool = True
+    chosen_formats: bool = False  # -f/--output given: no format is added automatically
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -76,7 +77,8 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
             outputs = ((outputs[0][0], output),)
         if color is None:
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        return f(opts=Options(config_path, outputs, color, verbose, quiet, not no_inline_allow), **kwargs)
+        chosen = bool(formats or output)
+        return f(opts=Options(config_path, outputs, color, verbose, quiet, not no_inline_allow, chosen), **kwargs)
 
     return wrapper
 
@@ -282,7 +284,7 @@ def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -
     results = checks.history(ctx, revs)
     if squash:
         results = itertools.chain(results, [checks.squash(ctx, target)])
-    if opts.outputs == (("text", None),) and env.get("GITHUB_ACTIONS") == "true":
+    if not opts.chosen_formats and env.get("GITHUB_ACTIONS") == "true":
         opts = dataclasses.replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
     totals = write_outputs(results, opts, "ci", rules=ctx.config.rules)
     return exit_code(totals)
