@@ -1,0 +1,79 @@
+"""Shared helpers for the benchmarks: timing whole processes, ratios, a scratch repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pypa__pip.bundle"
+ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
+for _var in ("CLAUDECODE", "CLAUDE_CODE_CHILD_SESSION", "CODEX_THREAD_ID", "GEMINI_CLI", "CURSOR_AGENT", "AI_AGENT"):
+    ENV.pop(_var, None)
+
+
+def tool(name: str) -> str:
+    """A console script of this environment (agentops-check, gitlint, detect-secrets-hook)."""
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found: pip install -e '.[test]' installs the baselines")
+    return found
+
+
+def timed(cmd: Sequence[str], cwd: str, runs: int, stdin: bytes | None = None) -> list[float]:
+    """Wall times of `runs` whole-process runs (one warm-up run first)."""
+    subprocess.run(cmd, cwd=cwd, env=ENV, input=stdin, capture_output=True)
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=ENV, input=stdin, capture_output=True)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def table(results: dict[str, list[float]], baseline: str) -> None:
+    """min / median per command and the ratio of medians against the baseline of this run."""
+    base = statistics.median(results[baseline])
+    print(f"{'command':44} {'min ms':>9} {'median ms':>10} {'ratio':>8}")
+    for name, times in results.items():
+        med = statistics.median(times)
+        print(f"{name:44} {min(times) * 1000:9.1f} {med * 1000:10.1f} {med / base:7.2f}x")
+    print(f"(ratio = median / median of {baseline!r}, measured in this run)")
+
+
+def scratch() -> str:
+    """A fresh git repository in a temporary folder."""
+    root = tempfile.mkdtemp(prefix="agentops-bench-")
+    git(root, "init", "-q", "-b", "main")
+    return root
+
+
+def git(cwd: str, *args: str) -> str:
+    """Run git in the benchmark environment."""
+    return subprocess.run(("git", *args), cwd=cwd, env=ENV, check=True, capture_output=True, text=True).stdout
+
+
+def peak_rss_mb(args: Sequence[str], cwd: str) -> float:
+    """Peak RSS of the agentops-check process itself (git's children are theirs, not ours)."""
+    code = (
+        "import resource, runpy, sys\n"
+        f"sys.argv = ['agentops-check', *{list(args)!r}]\n"
+        "try:\n    from agentops_hooks.cli import main; main(sys.argv[1:])\n"
+        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    proc = subprocess.run((sys.executable, "-c", code), cwd=cwd, env=ENV, capture_output=True, text=True)
+    return int(proc.stderr.strip().splitlines()[-1]) / 1024
