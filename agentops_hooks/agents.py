@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from agentops_hooks.model import AgentVerdict, Commit, Verdict
 
@@ -37,14 +38,29 @@ class Signature:
 
     agent: str
     where: str  # co-author | trailer | body | author-email | author-name | committer-name | branch | env
-    pattern: re.Pattern[str]
+    pattern: Any  # an object with .search(text): a compiled regex, or _Lazy until first use
     verdict: Verdict = "ai"
     strong: bool = True
     key: str = ""  # the trailer key for `where: trailer`, the variable for `where: env`
 
 
+class _Lazy:
+    """A case-insensitive regex compiled the first time there is evidence to search (most never)."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, re.IGNORECASE)
+        return self._compiled.search(text)
+
+
 def _s(agent: str, where: str, pattern: str, key: str = "", verdict: Verdict = "ai", strong: bool = True) -> Signature:
-    return Signature(agent, where, re.compile(pattern, re.IGNORECASE), verdict, strong, key)
+    return Signature(agent, where, _Lazy(pattern), verdict, strong, key)
 
 
 BUILTIN: tuple[Signature, ...] = (

@@ -8,13 +8,16 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentops_hooks import agents, ci, config, engine, exemptions, gitrepo, message, rulefile, sources
+from agentops_hooks import agents, config, engine, exemptions, gitrepo, message, rulefile, sources
 from agentops_hooks.errors import GitError
 from agentops_hooks.kinds import Scope, scope_of
 from agentops_hooks.kinds.history import CommitSummary
 from agentops_hooks.model import Commit, CommitResult
+
+if TYPE_CHECKING:
+    from agentops_hooks import ci
 
 IGNORE_FILE = ".agentops-ignore"
 
@@ -100,6 +103,11 @@ def _judge(
     )
 
 
+def ignored(ctx: Context, commit: Commit) -> bool:
+    """Whether the config's `ignore:` keeps every rule off this commit."""
+    return _ignored(ctx, commit)
+
+
 def _ignored(ctx: Context, commit: Commit) -> bool:
     import fnmatch
 
@@ -118,7 +126,7 @@ def staged(ctx: Context) -> CommitResult:
     """The staged change, judged by file-level rules (the message does not exist yet)."""
     sizes = _sizes(ctx)
     try:
-        return _judge(ctx, sources.staged(), with_message=False, today=_today(), sizes=sizes)
+        return _judge(ctx, sources.staged(git_dir=ctx.repo.git_dir), with_message=False, today=_today(), sizes=sizes)
     finally:
         if sizes:
             sizes.close()
@@ -129,7 +137,7 @@ def message_file(ctx: Context, path: str, source: str | None = None) -> CommitRe
     msg = sources.read_message_file(path, ctx.repo.git_dir, source)
     sizes = _sizes(ctx)
     try:
-        commit = sources.with_message(sources.staged(), msg, "commit-msg")
+        commit = sources.with_message(sources.staged(git_dir=ctx.repo.git_dir), msg, "commit-msg")
         return _judge(ctx, commit, with_message=True, today=_today(), sizes=sizes)
     finally:
         if sizes:
@@ -227,7 +235,9 @@ def ci_revs(target: ci.Target) -> list[str]:
         base = gitrepo.resolve(target.base)
     except GitError:
         if gitrepo.repo_info().shallow:
-            raise GitError(f"the base {target.base[:12]} is not in this shallow clone; {ci.SHALLOW_FIX}") from None
+            from agentops_hooks.ci import SHALLOW_FIX
+
+            raise GitError(f"the base {target.base[:12]} is not in this shallow clone; {SHALLOW_FIX}") from None
         raise
     return [f"{base}..{head}"]
 
@@ -244,9 +254,12 @@ def squash(ctx: Context, target: ci.Target) -> CommitResult:
     return light(_judge(ctx, commit, with_message=True, today=_today()))
 
 
-def history(ctx: Context, revs: list[str]) -> Iterator[CommitResult]:
+def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult]:
     """Every commit of the range judged on its own, streamed oldest first; then, when range rules
-    find something, one `range-findings` result (engine.range_result) with the whole range's findings."""
+    find something, one `range-findings` result (engine.range_result) with the whole range's findings.
+
+    Results are light (paths, no lines) unless `keep_lines`: a consumer that reads each result and
+    drops it (the report counts lines changed) may take them whole."""
     sizes = _sizes(ctx)
     branch = ci_branch(environ())
     range_rules = any(scope_of(r) is Scope.RANGE for r in ctx.config.rules)
@@ -259,7 +272,7 @@ def history(ctx: Context, revs: list[str]) -> Iterator[CommitResult]:
             result = _judge(ctx, commit, with_message=True, sizes=sizes)
             if range_rules and not _ignored(ctx, commit):
                 summaries.append(engine.summarize(result, policy))
-            yield light(result)
+            yield result if keep_lines else light(result)
     finally:
         if sizes:
             sizes.close()

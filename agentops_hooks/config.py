@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -13,6 +11,7 @@ from typing import Any
 
 from agentops_hooks import __version__, packs, rulefile
 from agentops_hooks.errors import RuleFileError
+from agentops_hooks.hashing import digest
 from agentops_hooks.model import SEVERITIES, Rule
 
 CONFIG_NAME = ".agentops.yaml"
@@ -115,7 +114,8 @@ def load(
     else:
         doc = loader.read(path)
         raws = loader.resolve(path, doc, Path(path).resolve().parent, set(), pack)
-    rules = tuple(rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"]) for r in raws)
+    # every pattern was compiled once when its file was validated (or its override applied): lazy here
+    rules = tuple(rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"], lazy=True) for r in raws)
     ignore = doc.get("ignore") or {}
     return Config(
         rules=rules,
@@ -238,6 +238,8 @@ def _tune(
         valid = (*OVERRIDABLE, *rulefile.kind_params(rule["kind"]))
         for key, value in changes.items():
             if key not in valid:
+                import difflib
+
                 hint = difflib.get_close_matches(key, valid, n=1)
                 mean = f" (did you mean '{hint[0]}'?)" if hint else ""
                 where = _locate(path, ["overrides", rid], key)
@@ -268,6 +270,8 @@ def _shown(path: str) -> str:
 
 
 def _unknown(path: str, rid: str, by_id: Mapping[str, Any], where: str) -> Any:
+    import difflib
+
     hint = difflib.get_close_matches(rid, list(by_id), n=1)
     mean = f" (did you mean '{hint[0]}'?)" if hint else ""
     at = _locate(path, [where], rid) if where == "overrides" else _locate(path, [where, _index(path, where, rid)])
@@ -300,6 +304,7 @@ def _revalidate(path: str, rule: Mapping[str, Any]) -> None:
     doc = {"version": 1, "rules": [_strip(rule)]}
     try:
         rulefile.validate(path, doc)
+        rulefile.compile_rule(path, _strip(rule), "")  # an overridden pattern must compile now
     except RuleFileError as e:
         raise RuleFileError(
             f"{_locate(path, ['overrides', rule['id']])}: overrides.{rule['id']}: {str(e).split(': ', 2)[-1]}"
@@ -308,7 +313,7 @@ def _revalidate(path: str, rule: Mapping[str, Any]) -> None:
 
 def _cached_load(path: str, text: str, trust_cache: bool) -> dict[str, Any]:
     """Validated plain data, from the cache keyed by content when allowed (never in `ci`)."""
-    key = hashlib.sha256(f"{__version__}\0{path}\0{text}".encode()).hexdigest()
+    key = digest(f"{__version__}\0{path}\0{text}".encode())
     cache_file = _cache_dir() / f"{key}.json"
     if trust_cache:
         try:

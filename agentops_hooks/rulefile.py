@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import io
 import json
@@ -225,6 +224,8 @@ def _valid_keys(doc: Any, path: list[Any], node: Mapping[str, Any]) -> list[str]
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, options, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -279,7 +280,12 @@ def compile_rules(path: str, doc: Mapping[str, Any], pack: str) -> Iterator[Rule
 
 
 def compile_rule(
-    path: str, raw: Mapping[str, Any], pack: str, origin: str = "", at: Callable[[str], tuple[int, int]] | None = None
+    path: str,
+    raw: Mapping[str, Any],
+    pack: str,
+    origin: str = "",
+    at: Callable[[str], tuple[int, int]] | None = None,
+    lazy: bool = False,
 ) -> Rule:
     """One rule from validated data: RE2 patterns, path globs, template fields checked."""
     rid = raw["id"]
@@ -292,18 +298,18 @@ def compile_rule(
 
     for name in REGEX_PARAMS:
         if name in params:
-            compiled[name] = regex(params[name], where(name))
+            compiled[name] = regex(params[name], where(name), lazy=lazy)
     if "pattern" in params:  # the same pattern over a file's lines joined: `^`/`$` at each line
-        compiled["pattern-text"] = regex("(?m)" + params["pattern"], where("pattern"))
+        compiled["pattern-text"] = regex("(?m)" + params["pattern"], where("pattern"), lazy=lazy)
     if params.get("keywords"):
         alternatives = "|".join(re2_escape(k) for k in params["keywords"])
-        compiled["keywords"] = regex(f"(?i)(?:{alternatives})", where("keywords"))
+        compiled["keywords"] = regex(f"(?i)(?:{alternatives})", where("keywords"), lazy=lazy)
     for name in REGEX_LIST_PARAMS:
         if name in params:
-            compiled[name] = [regex(p, where(name), full=True) for p in params[name]]
+            compiled[name] = [regex(p, where(name), full=True, lazy=lazy) for p in params[name]]
     for name in REGEX_MAP_PARAMS:
         if name in params:
-            compiled[name] = {str(k).lower(): regex(p, where(name)) for k, p in params[name].items()}
+            compiled[name] = {str(k).lower(): regex(p, where(name), lazy=lazy) for k, p in params[name].items()}
     for name in GLOB_LIST_PARAMS:
         if name in params:
             compiled[name] = globs([g for g in params[name] if g not in PLACEHOLDER_GLOBS], where(name))
@@ -331,8 +337,42 @@ def compile_rule(
     )
 
 
-def regex(pattern: str, where: str, full: bool = False, max_mem: int = 0) -> Any:
+class LazyRegex:
+    """An RE2 pattern already proven to compile (when its file was validated), compiled on first use.
+
+    The hook loads every rule but most patterns are never searched on a given commit: the
+    combined prefilter rules their files out first.
+    """
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args: Any) -> None:
+        self._args = args
+        self._compiled: Any = None
+
+    def _get(self) -> Any:
+        if self._compiled is None:
+            self._compiled = regex(*self._args)
+        return self._compiled
+
+    def search(self, text: str) -> Any:
+        """RE2 search."""
+        return self._get().search(text)
+
+    def match(self, text: str) -> Any:
+        """RE2 match."""
+        return self._get().match(text)
+
+    @property
+    def pattern(self) -> str:
+        """The pattern as compiled."""
+        return str(self._get().pattern)
+
+
+def regex(pattern: str, where: str, full: bool = False, max_mem: int = 0, lazy: bool = False) -> Any:
     """An RE2 pattern (search semantics; `full`: whole text, any case); a bad one names where it is."""
+    if lazy:
+        return LazyRegex(pattern, where, full, max_mem)
     import re2
 
     options = re2.Options()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Iterator
 
@@ -48,19 +49,68 @@ def agent_env() -> tuple[tuple[str, str], ...]:
     return tuple((k, os.environ[k]) for k in AGENT_ENV if os.environ.get(k))
 
 
-def staged(cwd: str | None = None) -> Commit:
+SETTINGS = (
+    "commit.cleanup",
+    "core.commentchar",
+    "core.commentstring",
+    "user.name",
+    "user.email",
+    "author.name",
+    "author.email",
+    "committer.name",
+    "committer.email",
+)
+
+
+@functools.cache
+def settings(cwd: str | None = None) -> dict[str, str]:
+    """The git config the hooks need, read in one `git config` run."""
+    return gitrepo.config_values(*SETTINGS, cwd=cwd)
+
+
+def ident(role: str, cwd: str | None = None) -> tuple[str, str]:
+    """(name, email) git will record for `author` or `committer`, as `git var` resolves them.
+
+    The environment, then `<role>.name/email`, then `user.name/email`; only when none is set does
+    it ask `git var` (which also knows the system defaults): one process fewer on the hook path.
+    """
+    conf = settings(cwd)
+    upper = role.upper()
+    name = os.environ.get(f"GIT_{upper}_NAME") or conf.get(f"{role}.name") or conf.get("user.name")
+    email = (
+        os.environ.get(f"GIT_{upper}_EMAIL")
+        or conf.get(f"{role}.email")
+        or conf.get("user.email")
+        or os.environ.get("EMAIL")
+    )
+    if name is None or email is None:
+        return gitrepo.ident(f"GIT_{upper}_IDENT", cwd)
+    return name, email
+
+
+def head_branch(git_dir: str | None, cwd: str | None = None) -> str | None:
+    """The checked-out branch from HEAD itself (no process); None when detached."""
+    if git_dir is None:
+        return gitrepo.branch(cwd)
+    try:
+        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8") as f:
+            head = f.read().strip()
+    except OSError:
+        return gitrepo.branch(cwd)
+    return head.removeprefix("ref: refs/heads/") if head.startswith("ref: refs/heads/") else None
+
+
+def staged(cwd: str | None = None, git_dir: str | None = None) -> Commit:
     """The staged change as the commit git is about to make (message not yet known)."""
     files = diffparse.parse(gitrepo.staged_diff(cwd))
-    name, email = gitrepo.ident("GIT_AUTHOR_IDENT", cwd)
-    cname, cemail = gitrepo.ident("GIT_COMMITTER_IDENT", cwd)
     return Commit(
         sha=None,
         message=Message("", "", ""),
         files=files,
-        author=Person(name, email),
-        committer=Person(cname, cemail),
+        author=Person(*ident("author", cwd)),
+        committer=Person(*ident("committer", cwd)),
         source="staged",
-        branch=gitrepo.branch(cwd),
+        branch=head_branch(git_dir, cwd),
         env=agent_env(),
     )
 
@@ -76,7 +126,7 @@ def read_message_file(path: str, git_dir: str, source: str | None = None, cwd: s
     """
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "replace").replace("\r\n", "\n")
-    conf = gitrepo.config_values("commit.cleanup", "core.commentchar", "core.commentstring", cwd=cwd)
+    conf = settings(cwd)
     comment = conf.get("core.commentstring") or conf.get("core.commentchar") or "#"
     if comment == "auto":
         comment = message.guess_comment_char(text)
@@ -89,10 +139,10 @@ def read_message_file(path: str, git_dir: str, source: str | None = None, cwd: s
 
 def digest(path: str) -> str:
     """A hash of the message file, to know the commit-msg stage sees what prepare-commit-msg checked."""
-    import hashlib
+    from agentops_hooks.hashing import digest as content_digest
 
     with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+        return content_digest(f.read())
 
 
 def record(git_dir: str, source: str, checked: str | None) -> None:
