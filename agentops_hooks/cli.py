@@ -5,30 +5,15 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
-from agentops_hooks import __version__
+from agentops_hooks import __version__, boundary, hooks
 from agentops_hooks.errors import ExitCode, FatalError
-from agentops_hooks.formats import FORMATTERS, RunInfo, Totals, formatter
-from agentops_hooks.formats.common import RuleDoc
-from agentops_hooks.model import CommitResult, Rule
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """The options every checking command shares."""
-
-    config: str | None
-    outputs: tuple[tuple[str, str | None], ...]
-    color: bool
-    verbose: bool
-    quiet: bool
-    inline_allow: bool = True
-    chosen_formats: bool = False  # -f/--output given: no format is added automatically
+from agentops_hooks.formats import FORMATTERS
+from agentops_hooks.outputs import Options, default_color, emit, exit_code, write_outputs
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -76,7 +61,7 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 raise click.UsageError("--output takes a single format; use -f FMT=PATH for several")
             outputs = ((outputs[0][0], output),)
         if color is None:
-            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            color = default_color()
         chosen = bool(formats or output)
         return f(opts=Options(config_path, outputs, color, verbose, quiet, not no_inline_allow, chosen), **kwargs)
 
@@ -93,111 +78,12 @@ def cli(ctx: click.Context) -> Any:
     return None
 
 
-def write_outputs(
-    results: Iterable[CommitResult],
-    opts: Options,
-    command: str,
-    blocking_note: str = "",
-    rules: Iterable[Rule] = (),
-) -> Totals:
-    """Render every requested format (streaming when there is one) and return the totals."""
-    import dataclasses
-
-    docs = {r.id: RuleDoc(r.description, r.hint, r.factor, r.severity) for r in rules}
-    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note, docs)
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if any(n == "github" for n, _ in opts.outputs) else None
-    if len(opts.outputs) > 1 or summary_path:
-        results = list(results)  # light results (paths, no lines): one pass per format
-    totals = Totals()
-    for i, (name, path) in enumerate(opts.outputs):
-        lines = formatter(name)(
-            results, dataclasses.replace(run, color=run.color and path is None), totals if i == 0 else Totals()
-        )
-        _emit(lines, path)
-    if summary_path:
-        _append_summary(summary_path, formatter("markdown")(results, run, Totals()))
-    return totals
-
-
-def _emit(lines: Iterable[str], path: str | None) -> None:
-    if path is None:
-        for line in lines:
-            click.echo(line)
-        return
-    try:
-        with open(path, "w", encoding="utf-8") as out:
-            for line in lines:
-                out.write(line + "\n")
-    except OSError as e:
-        raise FatalError(f"{path}: cannot write the output: {e.strerror}") from None
-
-
-SUMMARY_CAP = 1_000_000  # GitHub refuses a step summary over 1 MiB
-
-
-def _append_summary(path: str, lines: Iterable[str]) -> None:
-    """Append the markdown report to $GITHUB_STEP_SUMMARY, within GitHub's size limit."""
-    text = "\n".join(lines) + "\n"
-    if len(text.encode()) > SUMMARY_CAP:
-        text = (
-            text.encode()[: SUMMARY_CAP - 200].decode("utf-8", "ignore")
-            + "\n\n_…cut to fit GitHub's 1 MiB summary limit._\n"
-        )
-    try:
-        with open(path, "a", encoding="utf-8") as out:
-            out.write(text)
-    except OSError as e:
-        raise FatalError(f"GITHUB_STEP_SUMMARY={path}: cannot write: {e.strerror}") from None
-
-
-def exit_code(totals: Totals) -> int:
-    """1 when any unwaived error finding blocks, else 0."""
-    return ExitCode.FINDINGS if totals.blocking else ExitCode.OK
-
-
 @cli.command()
 @click.option("--hook", is_flag=True, help="Run as the pre-commit hook: block only on non-exemptible errors.")
 @common_options
 def staged(opts: Options, hook: bool = False) -> int:
     """Check the staged change (the default command)."""
-    from agentops_hooks import checks
-
-    env = checks.environ()
-    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
-        click.echo(
-            "agentops: nothing to check outside a commit (this hook checks commits); "
-            "run `agentops-check ci` or `agentops-check range A..B` to check history",
-            err=True,
-        )
-        return ExitCode.OK
-    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = checks.staged(ctx)
-    if hook:
-        result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
-    totals = write_outputs([result], opts, "staged", "refused", ctx.config.rules)
-    return exit_code(totals)
-
-
-def _anything_staged() -> bool:
-    """Whether the index differs from HEAD (`pre-commit run` before a commit still checks what is staged)."""
-    from agentops_hooks import gitrepo
-
-    return bool(gitrepo.git("diff", "--cached", "--name-only", "-z", "--no-renames").strip(b"\0"))
-
-
-def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:
-    """At pre-commit time an exemption may still come with the message: only unwaivable errors block."""
-    import dataclasses
-
-    findings = tuple(
-        dataclasses.replace(
-            f, severity="warning", message=f"{f.message} (commit-msg will refuse this unless the message exempts it)"
-        )
-        if f.severity == "error" and exemptible.get(f.rule_id, True)
-        else f
-        for f in result.findings
-    )
-    return dataclasses.replace(result, findings=findings)
+    return hooks.staged(opts, hook)
 
 
 @cli.command("commit-msg")
@@ -205,15 +91,7 @@ def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> C
 @common_options
 def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
-    from agentops_hooks import checks
-
-    _require_file(message_file)
-    ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
-    result = checks.commit_msg(ctx, message_file)
-    if result is None:  # prepare-commit-msg checked this very message already
-        return ExitCode.OK
-    note = f"commit refused (your message is kept in {message_file})"
-    return exit_code(write_outputs([result], opts, "commit-msg", note, ctx.config.rules))
+    return hooks.commit_msg(opts, message_file)
 
 
 @cli.command("prepare-commit-msg")
@@ -223,22 +101,7 @@ def commit_msg(opts: Options, message_file: str) -> int:
 @common_options
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None, sha: str | None) -> int:
     """The prepare-commit-msg hook: git runs it even under --no-verify, so -m/-F commits are checked here."""
-    from agentops_hooks import checks
-
-    _require_file(message_file)
-    env = checks.environ()
-    source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
-    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = checks.prepare(ctx, message_file, source)
-    if result is None:
-        return ExitCode.OK
-    note = "commit refused (prepare-commit-msg runs even with --no-verify)"
-    return exit_code(write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules))
-
-
-def _require_file(path: str) -> None:
-    if not os.path.isfile(path):
-        raise FatalError(f"{path}: no such message file (git passes .git/COMMIT_EDITMSG to the hook)")
+    return hooks.prepare_commit_msg(opts, message_file, source)
 
 
 @cli.command("range")
@@ -288,6 +151,95 @@ def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -
         opts = dataclasses.replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
     totals = write_outputs(results, opts, "ci", rules=ctx.config.rules)
     return exit_code(totals)
+
+
+@cli.command("learn")
+@click.option("--from-commit", metavar="SHA", help="Propose a rule from this bad commit.")
+@click.option("--pattern", metavar="RE", help="Build the rule from this RE2 pattern instead.")
+@click.option("--paths", multiple=True, metavar="GLOB", help="paths.include globs (repeatable).")
+@click.option("--line", "lines", multiple=True, metavar="PATH:N", help="Use exactly these added lines (repeatable).")
+@click.option("--id", "rule_id", metavar="ID", help="The new rule's id (default: learned-<sha7>).")
+@click.option("--kind", type=click.Choice(["added-pattern", "removed-pattern"]), default="added-pattern")
+@click.option("--keywords", multiple=True, metavar="WORD", help="Prefilter keywords (repeatable or comma-separated).")
+@click.option("--message", metavar="M", help="What a violation prints ({path}, {line}, {match}).")
+@click.option("--hint", metavar="H", help="How to fix it.")
+@click.option("--description", metavar="TEXT", help="One sentence (default: from the message).")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="error")
+@click.option(
+    "--applies-to", type=click.Choice(["all", "agent", "ai", "automation", "human"]), default="all", metavar="A"
+)
+@click.option("--rule-file", default=".agentops/rules.yaml", metavar="PATH", help="Where the rule goes.")
+@click.option("--config", "config_path", metavar="PATH")
+@click.option("--dry-run", is_flag=True, help="Print the diff only; write nothing.")
+def learn(config_path: str | None, dry_run: bool, rule_file: str, **flags: Any) -> int:
+    """Turn a bad commit (or a pattern) into a new rule, tested and backtested before it is saved."""
+    from agentops_hooks import checks
+    from agentops_hooks.commands import backtest as backtest_
+    from agentops_hooks.commands import learn as learn_
+
+    ctx = checks.open_context(config_path, checks.environ())
+    words = tuple(w.strip() for v in flags["keywords"] for w in v.split(",") if w.strip())
+    draft = learn_.draft(
+        ctx, **{k: flags[k] for k in ("from_commit", "pattern", "paths", "lines", "rule_id", "kind")}, keywords=words
+    )
+    message, hint = flags["message"], flags["hint"]
+    if sys.stdin.isatty():  # prompt only a person; scripts and agents get the defaults
+        message = message or click.prompt("Message (what a violation prints)", default=draft.message)
+        hint = hint if hint is not None else click.prompt("Hint (how to fix it)", default=draft.hint)
+    proposal = learn_.finish(
+        ctx,
+        draft,
+        message=message,
+        hint=hint,
+        description=flags["description"],
+        severity=flags["severity"],
+        applies_to=flags["applies_to"],
+        rule_file=rule_file,
+        config_path=config_path,
+    )
+    for note in proposal.notes:
+        click.echo(f"learn: {note}", err=True)
+    for line in backtest_.text(backtest_.run(ctx, [proposal.rule], ["HEAD"], "HEAD")):
+        click.echo(line)
+    top = ctx.repo.toplevel
+    if dry_run:
+        for edit in proposal.edits:
+            click.echo(edit.diff(os.path.relpath(edit.path, top)), nl=False)
+        click.echo(f"learn: rule '{proposal.rule.id}' proposed (dry run: nothing written)")
+        return ExitCode.OK
+    learn_.apply(proposal.edits)
+    for edit in proposal.edits:
+        click.echo(f"learn: wrote {os.path.relpath(edit.path, top)}")
+    return ExitCode.OK
+
+
+@cli.command("backtest")
+@click.argument("target", metavar="RULE-ID|FILE")
+@click.option("--range", "spec", metavar="A..B", help="Only these commits (default: all of HEAD's history).")
+@click.option("--since", metavar="DATE", help="Only commits since DATE (git log --since).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--config", "config_path", metavar="PATH")
+def backtest(target: str, spec: str | None, since: str | None, fmt: str, config_path: str | None) -> int:
+    """What a rule (or every rule of a rule file) would have caught across history."""
+    import json
+
+    from agentops_hooks import checks, config
+    from agentops_hooks.commands import backtest as backtest_
+
+    ctx = checks.open_context(config_path, checks.environ())
+    if os.path.isfile(target):
+        chosen = config.load(target, toplevel=ctx.repo.toplevel).rules
+    else:
+        chosen = backtest_.select_rules(target, ctx.config.rules, _rules(config_path, True))
+    revs = checks.range_revs(spec, None, checks.environ()) if spec else ["HEAD"]
+    label = spec or "HEAD"
+    if since:
+        revs, label = [*revs, f"--since={since}"], f"{label} --since={since}"
+    result = backtest_.run(ctx, chosen, revs, label)
+    lines = [json.dumps(backtest_.as_json(result), ensure_ascii=False)] if fmt == "json" else backtest_.text(result)
+    for line in lines:
+        click.echo(line)
+    return ExitCode.OK
 
 
 @cli.group()
@@ -443,18 +395,7 @@ def init(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str |
 )
 def agent_hook(runtime: str) -> int:
     """Refuse agent shell commands that bypass or disable git hooks (a pre-tool-use hook)."""
-    from agentops_hooks.commands import agent_hook as hook
-
-    try:
-        raw = sys.stdin.read()
-    except (OSError, UnicodeDecodeError) as e:
-        raw = f"<unreadable: {e}>"
-    answer = hook.decide(raw, runtime)
-    if answer.stdout:
-        click.echo(answer.stdout)
-    if answer.stderr:
-        click.echo(answer.stderr, err=True)
-    return answer.code
+    return hooks.agent_hook(runtime)
 
 
 @cli.group("config")
@@ -485,6 +426,82 @@ def demo(keep: bool) -> int:
     return demo_.run(keep, click.echo)
 
 
+def _period_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--range, --since, --until and --config, as report and learnings take them."""
+    f = click.option("--until", metavar="DATE", help="Only commits committed before DATE (as git log --until).")(f)
+    f = click.option("--since", metavar="DATE", help="Only commits committed after DATE (as git log --since).")(f)
+    f = click.option(
+        "--range", "spec", metavar="A..B", help="The commits of a range (default: all of HEAD's history)."
+    )(f)
+    return click.option("--config", "config_path", metavar="PATH", help="Config file (default: .agentops.yaml).")(f)
+
+
+@cli.command("report")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@_period_options
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text")
+@click.option("--output", metavar="PATH", help="Write the report to PATH instead of stdout.")
+@click.option("--merge", is_flag=True, help="Combine the JSON reports given as FILES (one row per repository).")
+@click.option("--name", metavar="NAME", help="The repository's name in the report (default: owner/repo of origin).")
+def report_command(
+    files: tuple[str, ...],
+    config_path: str | None,
+    spec: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    output: str | None,
+    merge: bool,
+    name: str | None,
+) -> int:
+    """Agent share, rule pass rates, sections, exemptions, spirals, learnings: one pass over history."""
+    from agentops_hooks import checks, report
+    from agentops_hooks.report import merge as merge_
+    from agentops_hooks.report import scan
+
+    if merge != bool(files):
+        raise click.UsageError("--merge takes the JSON reports to combine: report --merge a.json b.json ...")
+    if merge:
+        doc = merge_.merge(scan.load(files), __version__)
+    else:
+        env = checks.environ()
+        ctx = checks.open_context(config_path, env)
+        revs = scan.revisions(spec, since, until, env)
+        progress = scan.Progress(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            doc = scan.report(ctx, revs, scan.meta(ctx, __version__, scan.describe(spec, since, until), name), progress)
+        finally:
+            if progress:
+                progress.done()
+    emit(report.RENDERERS[fmt](doc), output)
+    return ExitCode.OK
+
+
+@cli.command("learnings")
+@_period_options
+@click.option("--grep", metavar="TEXT", help="Only learnings containing TEXT (case-insensitive).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--output", metavar="PATH", help="Write to PATH instead of stdout.")
+def learnings_command(
+    config_path: str | None,
+    spec: str | None,
+    since: str | None,
+    until: str | None,
+    grep: str | None,
+    fmt: str,
+    output: str | None,
+) -> int:
+    """The `Learning:` lines of history, with commit, date and verdict; --grep searches them."""
+    from agentops_hooks import checks, report
+    from agentops_hooks.report import scan
+
+    env = checks.environ()
+    ctx = checks.open_context(config_path, env)
+    items = scan.learnings(ctx, scan.revisions(spec, since, until, env), grep)
+    emit(report.render_learnings(items, fmt), output)
+    return ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: every outcome becomes an exit code here and nowhere else."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -499,20 +516,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (click.Abort, KeyboardInterrupt):
         click.echo("agentops-check: interrupted", err=True)
         return 130
-    except FatalError as e:
-        click.echo(f"agentops-check: {e}", err=True)
-        return ExitCode.CANNOT_RUN
-    except BrokenPipeError:  # `agentops-check range | head`: the reader left
-        sys.stderr.close()
-        return ExitCode.OK
-    except Exception as e:  # a bug: fail closed, one line, the traceback in the log
-        from agentops_hooks import crashlog
-
-        log = crashlog.write(e)
-        click.echo(f"agentops-check: internal error: {e!r}; details in {log}", err=True)
-        if "-v" in args or "--verbose" in args:
-            import traceback
-
-            traceback.print_exception(e)
-        return ExitCode.CANNOT_RUN
+    except Exception as e:  # could not run (one line), or a bug (one line, the traceback in the log)
+        return boundary.failed(e, args)
     return int(ret) if isinstance(ret, int) else ExitCode.OK

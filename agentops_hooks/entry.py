@@ -1,0 +1,70 @@
+"""The console script. Hook invocations skip the CLI framework; everything else goes to cli.main.
+
+A hook runs on every commit (agent-hook on every shell command an agent runs), so the exact
+argument shapes the hooks use are recognised here without importing click or the command tree.
+Anything else, including any option, takes the full CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any
+
+RUNTIMES = ("auto", "claude", "codex", "gemini", "cursor", "copilot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run agentops-check."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    run = fast_path(args)
+    if run is None:
+        from agentops_hooks.cli import main as cli_main
+
+        return cli_main(args)
+    from agentops_hooks.boundary import guard
+
+    return guard(run, args)
+
+
+def fast_path(args: list[str]) -> Callable[[], int] | None:
+    """The hook command these arguments name, when they are exactly a hook's; else None."""
+    if not args or any(a in ("-h", "--help", "--version") for a in args):
+        return None
+    name, rest = args[0], args[1:]
+    plain = all(not a.startswith("-") for a in rest)
+    if name == "commit-msg" and len(rest) == 1 and plain:
+        return lambda: _hooks().commit_msg(_options(), rest[0])
+    if name == "prepare-commit-msg" and 1 <= len(rest) <= 3 and plain:
+        return lambda: _hooks().prepare_commit_msg(_options(), rest[0], rest[1] if len(rest) > 1 else None)
+    if name == "staged" and rest in ([], ["--hook"]):
+        return lambda: _hooks().staged(_options(), hook=bool(rest))
+    if name == "agent-hook":
+        runtime = _runtime(rest)
+        if runtime is not None:
+            return lambda: _hooks().agent_hook(runtime)
+    return None
+
+
+def _runtime(rest: list[str]) -> str | None:
+    if not rest:
+        return "auto"
+    if len(rest) == 2 and rest[0] == "--runtime" and rest[1] in RUNTIMES:
+        return rest[1]
+    if len(rest) == 1 and rest[0].startswith("--runtime=") and rest[0].split("=", 1)[1] in RUNTIMES:
+        return rest[0].split("=", 1)[1]
+    return None
+
+
+def _hooks() -> ModuleType:
+    """The hook commands, imported only when a hook runs."""
+    from agentops_hooks import hooks
+
+    return hooks
+
+
+def _options() -> Any:
+    from agentops_hooks.outputs import Options, default_color
+
+    return Options(color=default_color())

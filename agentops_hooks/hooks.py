@@ -1,0 +1,100 @@
+"""The hook commands as plain functions: the CLI and the fast hook entry both call these."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+
+from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.model import CommitResult
+from agentops_hooks.outputs import Options, exit_code, say, write_outputs
+
+
+def staged(opts: Options, hook: bool = False) -> int:
+    """Check the staged change; as the pre-commit hook, block only on what no exemption can waive."""
+    from agentops_hooks import checks
+
+    env = checks.environ()
+    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
+        say(
+            "agentops: nothing to check outside a commit (this hook checks commits); "
+            "run `agentops-check ci` or `agentops-check range A..B` to check history"
+        )
+        return ExitCode.OK
+    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
+    result = checks.staged(ctx)
+    if hook:
+        result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
+    return exit_code(write_outputs([result], opts, "staged", "refused", ctx.config.rules))
+
+
+def _anything_staged() -> bool:
+    """Whether the index differs from HEAD (`pre-commit run` before a commit still checks what is staged)."""
+    from agentops_hooks import gitrepo
+
+    return bool(gitrepo.git("diff", "--cached", "--name-only", "-z", "--no-renames").strip(b"\0"))
+
+
+def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:
+    """At pre-commit time an exemption may still come with the message: only unwaivable errors block."""
+    findings = tuple(
+        dataclasses.replace(
+            f, severity="warning", message=f"{f.message} (commit-msg will refuse this unless the message exempts it)"
+        )
+        if f.severity == "error" and exemptible.get(f.rule_id, True)
+        else f
+        for f in result.findings
+    )
+    return dataclasses.replace(result, findings=findings)
+
+
+def commit_msg(opts: Options, message_file: str) -> int:
+    """Check a commit message file together with the staged change (the commit-msg hook)."""
+    from agentops_hooks import checks
+
+    require_file(message_file)
+    ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
+    result = checks.commit_msg(ctx, message_file)
+    if result is None:  # prepare-commit-msg checked this very message already
+        return ExitCode.OK
+    note = f"commit refused (your message is kept in {message_file})"
+    return exit_code(write_outputs([result], opts, "commit-msg", note, ctx.config.rules))
+
+
+def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
+    """The prepare-commit-msg hook: git runs it even under --no-verify, so -m/-F commits are checked here."""
+    from agentops_hooks import checks
+
+    require_file(message_file)
+    env = checks.environ()
+    source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
+    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
+    result = checks.prepare(ctx, message_file, source)
+    if result is None:
+        return ExitCode.OK
+    note = "commit refused (prepare-commit-msg runs even with --no-verify)"
+    return exit_code(write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules))
+
+
+def require_file(path: str) -> None:
+    """A hook's message file must exist."""
+    if not os.path.isfile(path):
+        raise FatalError(f"{path}: no such message file (git passes .git/COMMIT_EDITMSG to the hook)")
+
+
+def agent_hook(runtime: str) -> int:
+    """Refuse agent shell commands that bypass or disable git hooks (a pre-tool-use hook)."""
+    from agentops_hooks.commands import agent_hook as hook
+
+    try:
+        raw = sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raw = f"<unreadable: {e}>"
+    answer = hook.decide(raw, runtime)
+    if answer.stdout:
+        sys.stdout.write(answer.stdout + "\n")
+        sys.stdout.flush()
+    if answer.stderr:
+        say(answer.stderr)
+    return answer.code

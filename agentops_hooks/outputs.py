@@ -1,0 +1,104 @@
+"""Writing results: the shared options, every requested format, the GitHub step summary, the exit code.
+
+No click here: the hook entry (entry.py) writes results without importing the CLI framework.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from agentops_hooks import __version__
+from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.formats import RunInfo, Totals, formatter
+from agentops_hooks.formats.common import RuleDoc
+from agentops_hooks.model import CommitResult, Rule
+
+SUMMARY_CAP = 1_000_000  # GitHub refuses a step summary over 1 MiB
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The options every checking command shares."""
+
+    config: str | None = None
+    outputs: tuple[tuple[str, str | None], ...] = (("text", None),)
+    color: bool = False
+    verbose: bool = False
+    quiet: bool = False
+    inline_allow: bool = True
+    chosen_formats: bool = False  # -f/--output given: no format is added automatically
+
+
+def default_color() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def write_outputs(
+    results: Iterable[CommitResult],
+    opts: Options,
+    command: str,
+    blocking_note: str = "",
+    rules: Iterable[Rule] = (),
+) -> Totals:
+    """Render every requested format (streaming when there is one) and return the totals."""
+    docs = {r.id: RuleDoc(r.description, r.hint, r.factor, r.severity) for r in rules}
+    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note, docs)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if any(n == "github" for n, _ in opts.outputs) else None
+    if len(opts.outputs) > 1 or summary_path:
+        results = list(results)  # light results (paths, no lines): one pass per format
+    totals = Totals()
+    for i, (name, path) in enumerate(opts.outputs):
+        lines = formatter(name)(
+            results, dataclasses.replace(run, color=run.color and path is None), totals if i == 0 else Totals()
+        )
+        emit(lines, path)
+    if summary_path:
+        _append_summary(summary_path, formatter("markdown")(results, run, Totals()))
+    return totals
+
+
+def emit(lines: Iterable[str], path: str | None) -> None:
+    """Write lines to stdout, or to a file when a path is given."""
+    if path is None:
+        out = sys.stdout
+        for line in lines:
+            out.write(line + "\n")
+        out.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            for line in lines:
+                f.write(line + "\n")
+    except OSError as e:
+        raise FatalError(f"{path}: cannot write the output: {e.strerror}") from None
+
+
+def _append_summary(path: str, lines: Iterable[str]) -> None:
+    """Append the markdown report to $GITHUB_STEP_SUMMARY, within GitHub's size limit."""
+    text = "\n".join(lines) + "\n"
+    if len(text.encode()) > SUMMARY_CAP:
+        text = (
+            text.encode()[: SUMMARY_CAP - 200].decode("utf-8", "ignore")
+            + "\n\n_…cut to fit GitHub's 1 MiB summary limit._\n"
+        )
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as e:
+        raise FatalError(f"GITHUB_STEP_SUMMARY={path}: cannot write: {e.strerror}") from None
+
+
+def exit_code(totals: Totals) -> int:
+    """1 when any unwaived error finding blocks, else 0."""
+    return ExitCode.FINDINGS if totals.blocking else ExitCode.OK
+
+
+def say(text: str) -> None:
+    """One line to stderr (diagnostics never mix with findings on stdout)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
