@@ -261,7 +261,7 @@ def rules_list(config_path: str | None, all_packs: bool) -> int:
 @click.argument("rule_id")
 @click.option("--config", "config_path", metavar="PATH")
 def rules_show(rule_id: str, config_path: str | None) -> int:
-    """Everything about one rule."""
+    """Everything about one rule (the same as `agentops-check explain ID`)."""
     import difflib
 
     found = {r.id: r for r in _rules(config_path, True)} | {r.id: r for r in _rules(config_path, False)}
@@ -273,16 +273,21 @@ def rules_show(rule_id: str, config_path: str | None) -> int:
             + (f" (did you mean '{close[0]}'?)" if close else "")
             + "; `agentops-check rules list --all` shows them"
         )
-    click.echo(
-        f"{rule.id} ({rule.kind}, {rule.severity}, applies-to {rule.applies_to}, from {rule.pack}: {rule.origin})"
-    )
-    click.echo(f"  {rule.description}")
-    click.echo(f"  message: {rule.message}")
-    if rule.hint:
-        click.echo(f"  hint: {rule.hint}")
-    for key, value in (rule.params or {}).items():
-        click.echo(f"  {key}: {value}")
+    from agentops_hooks.explain import explain
+
+    for line in explain(rule):
+        click.echo(line)
     return ExitCode.OK
+
+
+@cli.command("explain")
+@click.argument("rule_id")
+@click.option("--config", "config_path", metavar="PATH")
+@click.pass_context
+def explain_command(ctx: click.Context, rule_id: str, config_path: str | None) -> int:
+    """What a rule checks, why, its factor, its examples, how to fix and how to exempt."""
+    result: int = ctx.invoke(rules_show, rule_id=rule_id, config_path=config_path)
+    return result
 
 
 @rules.command("schema")
