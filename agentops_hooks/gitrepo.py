@@ -165,3 +165,9 @@ def log_chunks(revs: list[str], include_merges: bool = False, cwd: str | None = 
         err = proc.stderr.read()
         if proc.wait() != 0:
             raise GitError(_reason(err, ("log",)))
+
+
+def remote_url(name: str = "origin", cwd: str | None = None) -> str | None:
+    """The URL of a remote (`git remote get-url`), or None when there is no such remote."""
+    out = git("remote", "get-url", "--", name, cwd=cwd, ok=(0, 1, 2, 128)).decode("utf-8", "replace").strip()
+    return out or None

@@ -1,0 +1,33 @@
+"""Reports over history (SPEC §9): one streamed pass counted into a JSON document, rendered four ways."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from agentops_hooks.report import render_html, render_md, render_text
+
+Renderer = Callable[[dict[str, Any]], Iterator[str]]
+
+
+def render_json(report: dict[str, Any]) -> Iterator[str]:
+    """The document itself (schema_version 1, described by schema/report.schema.json)."""
+    yield json.dumps(report, indent=2, ensure_ascii=False)
+
+
+RENDERERS: dict[str, Renderer] = {
+    "html": render_html.render,
+    "json": render_json,
+    "markdown": render_md.render,
+    "text": render_text.render,
+}
+
+
+def render_learnings(items: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
+    """`learnings` output: one line per learning, or a JSON document."""
+    if fmt == "json":
+        yield json.dumps({"schema_version": 1, "learnings": list(items)}, indent=2, ensure_ascii=False)
+        return
+    for i in items:
+        yield f"{(i['sha'] or '')[:7]} {i['date'][:10]} {i['verdict']}: {i['text']}"

@@ -1,0 +1,207 @@
+"""A pure accumulator over CommitResults: counts and small top-N lists, one commit at a time.
+
+Nothing here keeps a commit: each result is read, counted and dropped, so a report over a long
+history holds counts, a few bounded lists and one (verdict, week, factors) entry per commit that a
+range rule judged (range findings arrive last and name their commits by sha).
+"""
+
+from __future__ import annotations
+
+import collections
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentops_hooks import message as msg
+from agentops_hooks.engine import RANGE_FINDINGS, applies
+from agentops_hooks.kinds import Scope, scope_of
+from agentops_hooks.kinds.message import NA, commit_type
+from agentops_hooks.model import Commit, CommitResult, Finding, Message, Rule
+from agentops_hooks.report import document as doc
+
+TOP = 10  # largest commits
+KEPT = 200  # findings kept for the table (the most recent)
+RECENT = 50  # learnings kept in a report (`agentops-check learnings` lists them all)
+EXEMPTIONS_KEPT = 100  # distinct (rule, by, reason) rows
+
+
+def learning(message: Message) -> str | None:
+    """The text of a message's `Learning:` section on one line, if it has real content."""
+    hit = msg.sections(message, doc.SECTIONS).get("learning")  # every header ends the one before
+    text = " ".join(hit[1].split()) if hit else ""
+    return text if text and not NA.match(text) else None
+
+
+def section_aliases(rules: Iterable[Rule]) -> dict[str, str]:
+    """Aliases the config's message-sections rules accept (`Why` → `context`)."""
+    out: dict[str, str] = {}
+    for r in rules:
+        if r.kind == "message-sections":
+            out.update({k.lower(): v.lower() for k, v in (r.param("aliases") or {}).items()})
+    return out
+
+
+def present_sections(message: Message, aliases: dict[str, str]) -> tuple[str, ...]:
+    """Which of Context/Solution/Learning/Impact the message carries with content (N/A is not content)."""
+    found = msg.sections(message, [*doc.SECTIONS, *aliases])
+    for alias, target in aliases.items():
+        if alias in found and target not in found:
+            found[target] = found[alias]
+    return tuple(s for s in doc.SECTIONS if (hit := found.get(s.lower())) and hit[1] and not NA.match(hit[1]))
+
+
+def _lines(commit: Commit) -> tuple[int, int]:
+    return sum(len(f.added) for f in commit.files), sum(len(f.removed) for f in commit.files)
+
+
+@dataclass(slots=True)
+class Accumulator:
+    """Running counts of a report; `add` one result at a time, then `document`."""
+
+    rules: tuple[Rule, ...]
+    ignored: Callable[[Commit], bool] = lambda c: False
+    aliases: dict[str, str] = field(default_factory=dict)
+    commits: dict[str, int] = field(default_factory=doc.counts)
+    checked: dict[str, int] = field(default_factory=doc.counts)
+    failed: dict[str, int] = field(default_factory=doc.counts)
+    agents: dict[str, dict[str, int]] = field(default_factory=dict)
+    weeks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    factor_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    sections: dict[str, dict[str, int]] = field(default_factory=dict)
+    conventional: dict[str, int] = field(default_factory=doc.counts)
+    exemptions: dict[tuple[str, str, str], dict[str, int]] = field(default_factory=dict)
+    exemption_counts: dict[str, int] = field(default_factory=doc.counts)
+    exemptions_by: dict[str, int] = field(default_factory=lambda: dict.fromkeys(doc.WAIVERS, 0))
+    finding_counts: dict[str, int] = field(default_factory=doc.counts)
+    findings: collections.deque[dict[str, Any]] = field(default_factory=lambda: collections.deque(maxlen=KEPT))
+    largest: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    learning_counts: dict[str, int] = field(default_factory=doc.counts)
+    learnings: collections.deque[dict[str, Any]] = field(default_factory=lambda: collections.deque(maxlen=RECENT))
+    spirals: list[dict[str, Any]] = field(default_factory=list)
+    seen: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)  # sha → (verdict, week, factors)
+    seq: int = 0
+    applied: dict[str, tuple[list[str], list[str], bool]] = field(default_factory=dict)  # verdict → rule ids, factors, any range rule
+
+    def __post_init__(self) -> None:
+        self.rule_counts = {r.id: doc.checked_failed() for r in self.rules}
+        self.factor_counts = {f: doc.checked_failed() for f in doc.FACTORS}
+        self.sections = {s: doc.counts() for s in (*doc.SECTIONS, "complete")}
+        self.aliases = self.aliases or section_aliases(self.rules)
+
+    def add(self, result: CommitResult) -> None:
+        """Count one judged commit, or the range's findings (the last result of a stream)."""
+        if result.commit.source == RANGE_FINDINGS:
+            self._add_range(result.findings)
+            return
+        c, v = result.commit, result.agent.kind
+        self.seq += 1
+        week = self._week(doc.iso_week(c.committer.date))
+        self.commits[v] += 1
+        week["by_verdict"][v] += 1
+        for name in result.agent.agents or (("unknown",) if v != "human" else ()):
+            self.agents.setdefault(name, doc.counts())[v] += 1
+            week["agents"].setdefault(name, doc.counts())[v] += 1
+        if not self.ignored(c):
+            self._judged(result, week)
+        self._message(result)
+        self._findings(result)
+        self._size(result)
+
+    def _week(self, key: str) -> dict[str, Any]:
+        if key not in self.weeks:
+            self.weeks[key] = {"by_verdict": doc.counts(), "agents": {}, "checked": doc.counts(), "failed": doc.counts()}
+        return self.weeks[key]
+
+    def _judged(self, result: CommitResult, week: dict[str, Any]) -> None:
+        v = result.agent.kind
+        if v not in self.applied:  # applies-to depends on the verdict alone: decide once per verdict
+            rules = [r for r in self.rules if applies(r, result.agent)]
+            ranged = any(scope_of(r) is Scope.RANGE for r in rules)
+            self.applied[v] = ([r.id for r in rules], sorted({r.factor for r in rules if r.factor}), ranged)
+        applied, applied_factors, ranged = self.applied[v]
+        failing = {f.rule_id: f.factor for f in result.findings if f.waived is None}
+        for rule_id in applied:
+            self.rule_counts[rule_id]["checked"][v] += 1
+        for factor in applied_factors:
+            self.factor_counts[factor]["checked"][v] += 1
+        for rule_id in failing:
+            self.rule_counts.setdefault(rule_id, doc.checked_failed())["failed"][v] += 1
+        factors = frozenset(f for f in failing.values() if f in self.factor_counts)
+        for factor in factors:
+            self.factor_counts[factor]["failed"][v] += 1
+        self.checked[v] += bool(applied)
+        self.failed[v] += bool(failing)
+        week["checked"][v] += bool(applied)
+        week["failed"][v] += bool(failing)
+        if result.commit.sha and ranged:
+            marks = factors | {"*"} if failing else factors  # "*": the commit already failed something
+            self.seen[result.commit.sha] = (v, doc.iso_week(result.commit.committer.date), marks)
+
+    def _message(self, result: CommitResult) -> None:
+        c, v = result.commit, result.agent.kind
+        present = present_sections(c.message, self.aliases)
+        for name in present:
+            self.sections[name][v] += 1
+        self.sections["complete"][v] += len(present) == len(doc.SECTIONS)
+        self.conventional[v] += commit_type(c.message.subject) is not None
+        if (text := learning(c.message)) is not None:
+            self.learning_counts[v] += 1
+            self.learnings.append(doc.commit_item(c, v, text=text))
+
+    def _findings(self, result: CommitResult) -> None:
+        v = result.agent.kind
+        for f in result.findings:
+            if f.waived is not None:
+                self._exempt(f, v)
+            else:
+                self.finding_counts[v] += 1
+            self.findings.append(doc.finding_item(f, result.commit, v))
+
+    def _exempt(self, f: Finding, verdict: str) -> None:
+        assert f.waived is not None
+        self.exemption_counts[verdict] += 1
+        self.exemptions_by[f.waived.by] += 1
+        key = (f.rule_id, f.waived.by, f.waived.reason)
+        if key in self.exemptions or len(self.exemptions) < EXEMPTIONS_KEPT:
+            self.exemptions.setdefault(key, doc.counts())[verdict] += 1
+
+    def _size(self, result: CommitResult) -> None:
+        added, removed = _lines(result.commit)
+        key = (added + removed, -self.seq)  # ties: the older commit stays
+        if len(self.largest) >= TOP and key <= self.largest[0][:2]:
+            return
+        item = doc.commit_item(result.commit, result.agent.kind, added=added, removed=removed)
+        item["files"] = len(result.commit.files)
+        push = heapq.heappush if len(self.largest) < TOP else heapq.heapreplace
+        push(self.largest, (*key, item))
+
+    def _add_range(self, findings: Iterable[Finding]) -> None:
+        counted: set[tuple[str, str]] = set()
+        for f in findings:
+            verdict = self.seen[f.commits[-1]][0] if f.commits and f.commits[-1] in self.seen else "human"
+            self.spirals.append(doc.spiral_item(f, verdict))
+            if f.waived is not None:
+                self._exempt(f, verdict)
+                continue
+            self.finding_counts[verdict] += 1
+            for sha in dict.fromkeys(f.commits):
+                self._range_failed(f, sha, counted)
+
+    def _range_failed(self, f: Finding, sha: str, counted: set[tuple[str, str]]) -> None:
+        if sha not in self.seen or (f.rule_id, sha) in counted:
+            return
+        counted.add((f.rule_id, sha))
+        v, week, factors = self.seen[sha]
+        self.rule_counts.setdefault(f.rule_id, doc.checked_failed())["failed"][v] += 1
+        if f.factor in self.factor_counts and f.factor not in factors:
+            self.factor_counts[f.factor]["failed"][v] += 1
+        if "*" not in factors:
+            self.failed[v] += 1
+            self.weeks[week]["failed"][v] += 1
+        self.seen[sha] = (v, week, factors | {"*", f.factor or "*"})
+
+    def document(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """The report as its JSON document (schema_version 1): counts first, derived shares after."""
+        return doc.build(self, meta)
