@@ -127,10 +127,24 @@ def email_of(value: str) -> str:
 def detect(commit: Commit, signatures: Iterable[Signature] = BUILTIN) -> AgentVerdict:
     """The verdict with every agent named and every reason (signature and evidence)."""
     hits: list[tuple[str, Verdict, bool, str]] = []
+    seen: dict[tuple[str, str], list[tuple[str, str]]] = {}  # evidence gathered once per place
+    msg = commit.message
+    absent = {
+        "env": not commit.env,
+        "branch": not commit.branch,
+        "trailer": not msg.trailers,
+        "co-author": not msg.trailers,
+    }
     for sig in signatures:
-        for evidence in _evidence(sig, commit):
-            if sig.pattern.search(evidence[1]):
-                hits.append((sig.agent, sig.verdict, sig.strong, evidence[0]))
+        if absent.get(sig.where):
+            continue
+        place = (sig.where, sig.key)
+        evidence = seen.get(place)
+        if evidence is None:
+            evidence = seen[place] = list(_evidence(sig, commit))
+        for reason, text in evidence:
+            if sig.pattern.search(text):
+                hits.append((sig.agent, sig.verdict, sig.strong, reason))
     hits += _apps(commit)
     strong = [h for h in hits if h[2]]
     kind: Verdict = "human"

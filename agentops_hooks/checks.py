@@ -14,7 +14,7 @@ from agentops_hooks import agents, config, engine, exemptions, gitrepo, message,
 from agentops_hooks.errors import GitError
 from agentops_hooks.kinds import Scope, scope_of
 from agentops_hooks.kinds.history import CommitSummary
-from agentops_hooks.model import Commit, CommitResult
+from agentops_hooks.model import Commit, CommitResult, Rule
 
 if TYPE_CHECKING:
     from agentops_hooks import ci
@@ -101,6 +101,17 @@ def _judge(
         policy=ctx.policy(today),
         config_files=ctx.config.files,
     )
+
+
+_SIZE_RULES: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def _size_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The rules that need blob sizes (max-size), found once per rule set."""
+    hit = _SIZE_RULES.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = _SIZE_RULES[id(rules)] = (rules, tuple(r for r in rules if r.param("max-size") is not None))
+    return hit[1]
 
 
 def ignored(ctx: Context, commit: Commit) -> bool:

@@ -41,19 +41,16 @@ def check(
     if exclude is not None:
         files = tuple(f for f in commit.files if not exclude.match_file(f.path))  # type: ignore[attr-defined]
         commit = dataclasses.replace(commit, files=files)
-    subject = commit.message.subject
+    skip_message = commit.message.subject.startswith(SKIP_MESSAGE_RULES)
+    revert = commit.message.subject.startswith('Revert "')
     narrowed = _narrowed(rules, commit)
     findings: list[Finding] = []
-    for rule in rules:
-        kind, scope = KINDS[rule.kind], scope_of(rule)
-        check_commit = kind.check
-        if scope is Scope.RANGE or check_commit is None or not applies(rule, verdict):
+    for rule, check_commit, is_message in _plan(rules, verdict.kind, with_message):
+        if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
-        if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
-            continue
-        if scope is Scope.MESSAGE and _skips_message_rules(rule, subject):
-            continue
-        findings.extend(check_commit(rule, narrowed.get(rule.kind, commit)))
+        target = narrowed.get(rule.kind, commit)
+        if target.files or rule.kind not in LINE_KINDS:
+            findings.extend(check_commit(rule, target))
     policy = policy or exemptions.Policy(today=today)
     findings = exemptions.apply(findings, rules, commit, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
@@ -61,6 +58,32 @@ def check(
 
 
 LINE_KINDS = {"added-pattern": False, "removed-pattern": True}  # kind → reads removed lines
+_PLANS: dict[tuple[int, str, bool], tuple[Sequence[Rule], list[tuple[Rule, Any, bool]]]] = {}
+
+
+def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
+    """The (rule, check, is-message-rule) triples that judge a commit of this verdict at this stage.
+
+    Worked out once per rule set, verdict and stage instead of once per commit: a history scan
+    asks the same question thousands of times.
+    """
+    key = (id(rules), verdict, with_message)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    probe = AgentVerdict(verdict)  # type: ignore[arg-type]
+    plan = []
+    for rule in rules:
+        kind, scope = KINDS[rule.kind], scope_of(rule)
+        if scope is Scope.RANGE or kind.check is None or not applies(rule, probe):
+            continue
+        if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
+            continue
+        plan.append((rule, kind.check, scope is Scope.MESSAGE))
+    if len(_PLANS) > 32:
+        _PLANS.clear()
+    _PLANS[key] = (rules, plan)
+    return plan
 
 
 def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
@@ -70,14 +93,29 @@ def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
     files out at once: each added line is scanned once, not once per rule.
     """
     out: dict[str, Commit] = {}
-    for kind, removed in LINE_KINDS.items():
-        key = tuple(r.param("pattern") for r in rules if r.kind == kind)
-        if not key:
-            continue
-        combined = _combined(key)
+    for kind, (removed, combined) in _line_prefilters(rules).items():
         files = tuple(f for f in commit.files if not f.binary and (text := f.text(removed)) and combined.search(text))
         out[kind] = commit if len(files) == len(commit.files) else dataclasses.replace(commit, files=files)
     return out
+
+
+_PREFILTERS: dict[int, tuple[Sequence[Rule], dict[str, tuple[bool, Any]]]] = {}
+
+
+def _line_prefilters(rules: Sequence[Rule]) -> dict[str, tuple[bool, Any]]:
+    """Per line kind present in the rule set: (reads removed lines, the combined pattern)."""
+    hit = _PREFILTERS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    found = {}
+    for kind, removed in LINE_KINDS.items():
+        key = tuple(r.param("pattern") for r in rules if r.kind == kind)
+        if key:
+            found[kind] = (removed, _combined(key))
+    if len(_PREFILTERS) > 8:
+        _PREFILTERS.clear()
+    _PREFILTERS[id(rules)] = (rules, found)
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -88,17 +126,24 @@ def _combined(patterns: tuple[str, ...]) -> Any:
     return rulefile.regex(f"(?m){alternatives}", "the combined line patterns", max_mem=256 << 20)
 
 
-def _skips_message_rules(rule: Rule, subject: str) -> bool:
-    if subject.startswith(SKIP_MESSAGE_RULES):
-        return True
-    return rule.kind == "message-format" and subject.startswith('Revert "')
+_WITH_FILES: dict[tuple[int, tuple[str, ...]], tuple[Sequence[Rule], Sequence[Rule]]] = {}
 
 
 def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[Rule]:
-    """Rules whose `protected` globs say `{config-files}`, told which files those are."""
+    """Rules whose `protected` globs say `{config-files}`, told which files those are (made once per rule set)."""
     if not files:
         return rules
-    names = frozenset(files)
+    key = (id(rules), tuple(files))
+    hit = _WITH_FILES.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    told = _told(rules, frozenset(files))
+    _WITH_FILES.clear()
+    _WITH_FILES[key] = (rules, told)
+    return told
+
+
+def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
     return [
         dataclasses.replace(r, compiled={**r.compiled, "config-files": names})
         if paths.CONFIG_FILES in (r.param("protected") or ())
