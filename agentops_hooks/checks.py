@@ -88,9 +88,7 @@ def _judge(
     verdict = agents.detect(commit, ctx.signatures)
     if _ignored(ctx, commit):
         return CommitResult(commit, verdict, ())
-    if sizes is not None and any(
-        r.param("max-size") is not None and engine.applies(r, verdict) for r in ctx.config.rules
-    ):
+    if sizes is not None and any(engine.applies(r, verdict) for r in _size_rules(ctx.config.rules)):
         commit = sources.with_sizes(commit, sizes)  # only when a size limit judges this commit
     return engine.check(
         ctx.config.rules,
