@@ -22,6 +22,8 @@ ENV = {
     "GIT_COMMITTER_NAME": "Bench",
     "GIT_COMMITTER_EMAIL": "bench@example.com",
 }
+# as installed for real: pip compiles bytecode, so let the warm-up run write it for the editable checkout too
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 for _var in ("CLAUDECODE", "CLAUDE_CODE_CHILD_SESSION", "CODEX_THREAD_ID", "GEMINI_CLI", "CURSOR_AGENT", "AI_AGENT"):
     ENV.pop(_var, None)
 
