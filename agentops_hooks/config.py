@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agentops_hooks import __version__, packs, rulefile
-from agentops_hooks.errors import RuleFileError
+from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.hashing import digest
 from agentops_hooks.model import SEVERITIES, Rule
 
@@ -207,12 +207,34 @@ class _Loader:
         _unique(raws)
         return _tune(path, doc, raws, self.disabled)
 
+    def _root(self, base: Path) -> Path:
+        """What a relative `extends` may reach: the repository, or a file's own folder outside one (a pack)."""
+        real = base.resolve()
+        if self.toplevel:
+            top = Path(os.path.realpath(self.toplevel))
+            if real.is_relative_to(top):
+                return top
+        return real
+
     def _target(self, ref: str, base: Path, path: str) -> tuple[Path, str]:
-        if ref.startswith("builtin:"):
-            return packs.builtin_path(ref.removeprefix("builtin:")), ref
-        if ref.startswith("pkg:"):
-            return packs.entry_point_path(ref.removeprefix("pkg:")), ref
-        target = (base / ref).resolve()
+        if ref.startswith(("builtin:", "pkg:")):
+            find = packs.builtin_path if ref.startswith("builtin:") else packs.entry_point_path
+            try:
+                return find(ref.partition(":")[2]), ref
+            except FatalError as e:
+                raise RuleFileError(f"{_locate(path, ['extends'])}: {e}") from None
+        if os.path.isabs(ref):
+            raise RuleFileError(
+                f"{_locate(path, ['extends'])}: extends '{ref}': an absolute path; name a file inside the repository,"
+                " relative to this file (builtin: and pkg: packs load shared rules)"
+            )
+        root = self._root(base)
+        target = (base / ref).resolve()  # symlinks followed: a link that escapes is caught below
+        if not target.is_relative_to(root):
+            raise RuleFileError(
+                f"{_locate(path, ['extends'])}: extends '{ref}': resolves outside the repository ({target});"
+                " extended files must stay inside it (builtin: and pkg: packs load shared rules)"
+            )
         if not self.source.is_file(str(target)):
             raise RuleFileError(f"{_locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
         return target, self._display(str(target))
@@ -312,23 +334,58 @@ def _revalidate(path: str, rule: Mapping[str, Any]) -> None:
 
 
 def _cached_load(path: str, text: str, trust_cache: bool) -> dict[str, Any]:
-    """Validated plain data, from the cache keyed by content when allowed (never in `ci`)."""
-    key = digest(f"{__version__}\0{path}\0{text}".encode())
-    cache_file = _cache_dir() / f"{key}.json"
+    """Validated plain data, from the cache keyed by content when allowed (never in `ci`).
+
+    An entry is used only when it proves itself: it names its key and the content it was built
+    from, a digest covers its data, and neither the folder nor the entry is writable by anyone
+    but us. Anything else is ignored and the file is validated again.
+    """
+    content = digest(text.encode())
+    key = digest(f"{__version__}\0{path}\0{content}".encode())
+    folder = _cache_dir()
+    cache_file = folder / f"{key}.json"
     if trust_cache:
-        try:
-            return json.loads(cache_file.read_text("utf-8"))  # type: ignore[no-any-return]
-        except (OSError, ValueError):
-            pass
+        doc = _cache_read(folder, cache_file, key, content)
+        if doc is not None:
+            return doc
     doc = rulefile.load_text(path, text)
+    _cache_write(folder, cache_file, key, content, doc)
+    return doc
+
+
+def _private(st: os.stat_result) -> bool:
+    import stat
+
+    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return mine and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(st.st_mode)
+
+
+def _cache_read(folder: Path, cache_file: Path, key: str, content: str) -> dict[str, Any] | None:
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(doc), "utf-8")
+        if not (_private(os.lstat(folder)) and _private(os.lstat(cache_file))):
+            return None  # another user could have written it: validate the file instead
+        head, _, data = cache_file.read_bytes().partition(b"\n")
+        meta = json.loads(head)
+        if meta != {"key": key, "content": content, "data": digest(key.encode() + b"\0" + data)}:
+            return None
+        doc = json.loads(data)
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _cache_write(folder: Path, cache_file: Path, key: str, content: str, doc: dict[str, Any]) -> None:
+    data = json.dumps(doc).encode()
+    meta = json.dumps({"key": key, "content": content, "data": digest(key.encode() + b"\0" + data)}).encode()
+    tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(meta + b"\n" + data)
         os.replace(tmp, cache_file)
     except OSError:
         pass  # the cache only saves time
-    return doc
 
 
 def _cache_dir() -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from agentops_hooks.errors import GitError
 from agentops_hooks.model import FileChange, Line
 
 _SECTION = b"\ndiff --git "
@@ -14,6 +15,13 @@ _BINARY = re.compile(rb"^(?:Binary files .* differ|GIT binary patch)$", re.MULTI
 
 def parse(out: bytes) -> tuple[FileChange, ...]:
     """Raw records (paths, NUL-separated) paired in order with their patch sections."""
+    try:
+        return _parse(out)
+    except (ValueError, IndexError) as e:  # git never writes this: say so rather than crash
+        raise GitError(f"git's diff output could not be read ({e}); is `git` a real git?") from None
+
+
+def _parse(out: bytes) -> tuple[FileChange, ...]:
     records, patch = split_raw(out)
     sections = iter(_sections(patch))
     files = []

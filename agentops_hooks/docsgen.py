@@ -58,7 +58,8 @@ rules:
 - **Globs** (`paths`, `forbidden-names`, ...) are gitignore-style; `**` crosses folders and `!glob`
   re-includes.
 - **Messages** may use `{placeholders}`: `{path}`, `{line}` and `{match}` for file-level findings,
-  `{problem}` for what the kind found. With `redact: true` the match is masked everywhere.
+  `{problem}` for what the kind found. With `redact: true` the match is masked everywhere
+  as a prefix and a hash (`AKIA…[sha256:1a2b3c4d]`), never the whole secret.
 - **Validation**: files are checked against the JSON Schema shipped with the package
   (`agentops-check rules schema`; add `# yaml-language-server: $schema=...` for editor help).
   Errors name the file, line and column, the rule and what is expected. YAML anchors, aliases and

@@ -21,6 +21,9 @@ DIFF_ARGS = (
     "-z",
     "-p",
 )
+# files above the size limit are judged by file-limits only: git diffs them as binary, so their
+# lines never reach us (a 200 MB text file would otherwise cost gigabytes here)
+BIG_FILE = ("-c", "core.bigFileThreshold=5m")
 MARK = b"\x00\x01AGENTOPS\x02"
 # sha, parents, author, committer, then the raw message; a NUL ends each field
 LOG_FORMAT = "%x00%x01AGENTOPS%x02%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x00"
@@ -39,7 +42,7 @@ class RepoInfo:
 def git(*args: str, cwd: str | None = None, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
     """Run one git command; a failure becomes a one-line GitError with git's own reason."""
     try:
-        proc = subprocess.run(("git", *args), cwd=cwd, input=stdin, capture_output=True)
+        proc = subprocess.run(("git", *BIG_FILE, *args), cwd=cwd, input=stdin, capture_output=True)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if proc.returncode not in ok:
@@ -147,7 +150,7 @@ def resolve(rev: str, cwd: str | None = None) -> str:
 
 def log_chunks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
     """One `git log` process streamed commit by commit (oldest first): each chunk is one commit."""
-    args = ["git", "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
+    args = ["git", *BIG_FILE, "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
     args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
     proc = subprocess.Popen([*args, *revs, "--"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None

@@ -156,9 +156,17 @@ class _Template(dict[str, str]):
 
 
 def mask(text: str) -> str:
-    """A secret shown by its first four characters only."""
+    """A secret as a prefix and a hash (`AKIA…[sha256:1a2b3c4d]`): two findings of one secret correlate, none reveals it.
+
+    The prefix is the first four characters, and only for secrets of twelve or more (a short
+    one would be half given away); the digest is of the whole secret.
+    """
+    try:  # the builtin module: hashlib itself loads OpenSSL, milliseconds on the hook path
+        from _sha256 import sha256  # type: ignore[import-not-found]  # builtin module, no stub
+    except ImportError:  # pragma: no cover - an interpreter without the builtin module
+        from hashlib import sha256
     keep = 4 if len(text) >= 12 else 0
-    return text[:keep] + "*" * min(len(text) - keep, 16)
+    return f"{text[:keep]}…[sha256:{sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ def builtin_names() -> list[str]:
 def builtin_path(name: str) -> Path:
     """The file of a built-in pack; an unknown name says which exist."""
     path = pack_dir() / f"{name}.yaml"
-    if not path.is_file():
+    if name not in builtin_names():  # also keeps `builtin:../../x` from reading files elsewhere
         raise FatalError(
             f"unknown built-in pack 'builtin:{name}' (available: {', '.join('builtin:' + n for n in builtin_names())})"
         )

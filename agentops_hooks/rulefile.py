@@ -69,10 +69,28 @@ def read_yaml(path: str, text: str) -> Any:
         raise RuleFileError(f"{path}:1:1: invalid YAML: {str(e).splitlines()[0]}") from None
 
 
+MAX_DEPTH = 64  # far deeper than any rule file; the YAML composer recurses per level
+
+
 def _refuse_references(path: str, events: Iterable[Any]) -> None:
+    """Refuse anchors, aliases, tags, deep nesting and complex keys before anything is built from the events."""
+    open_: list[bool | None] = []  # per open collection: a mapping waiting for a key (True) or a value; None: a list
     for ev in events:
         mark = ev.start_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}"
+        name = type(ev).__name__
+        if name in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent", "AliasEvent") and open_:
+            if open_[-1] is True and name != "ScalarEvent":
+                # `{{{{…}}}}` makes mappings keys, which ruamel hashes in exponential time
+                raise RuleFileError(f"{where}: a key must be plain text, not a list or a mapping")
+            if open_[-1] is not None:
+                open_[-1] = not open_[-1]
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            open_.append(True if name == "MappingStartEvent" else None)
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            open_.pop()
+        if len(open_) > MAX_DEPTH:
+            raise RuleFileError(f"{where}: nested more than {MAX_DEPTH} levels deep; a rule file is never this deep")
         if type(ev).__name__ == "AliasEvent" or getattr(ev, "anchor", None):
             raise RuleFileError(f"{where}: YAML anchors and aliases are not allowed here; write the value out")
         tag = getattr(ev, "tag", None)
@@ -407,9 +425,11 @@ def globs(patterns: list[str], where: str) -> Any:
 
 def _check_template(text: str, where: str) -> None:
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
     except ValueError as e:
         raise RuleFileError(f"{where}: bad template: {e} (write {{{{ and }}}} for literal braces)") from None
-    for f in fields:
+    for f, spec, conv in fields:
         if not f.isidentifier() and not all(p.isidentifier() for p in f.split("-")):
             raise RuleFileError(f"{where}: placeholder {{{f}}} must be a plain name such as {{path}}")
+        if spec or conv:  # `{path:>2000000000}` would build a 2 GB string at the first finding
+            raise RuleFileError(f"{where}: placeholder {{{f}}} takes no format spec or conversion; write {{{f}}}")

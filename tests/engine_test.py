@@ -151,7 +151,7 @@ def test_exemption_cannot_waive_a_secret(staged_change: Path, capsys: pytest.Cap
 
     assert code == 1
     assert (
-        "settings.py:1: aws-access-key-id AWS access key id added in settings.py: AKIA**************** (error)" in out
+        "settings.py:1: aws-access-key-id AWS access key id added in settings.py: AKIA…[sha256:53de5baa] (error)" in out
     )
     assert has_line(out, "staged:msg:1: invalid-exemption 'aws-access-key-id' cannot be exempted (exemptible: false) (")
     assert AWS_KEY not in "\n".join(out)

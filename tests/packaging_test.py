@@ -23,7 +23,7 @@ def test_wheel_contains_packs_and_schema(tmp_path: Path) -> None:
         assert f"agentops_hooks/_packs/{pack}" in names
     assert "agentops_hooks/schema/agentops.schema.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "agentops-check = agentops_hooks.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "agentops-check = agentops_hooks.entry:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_manifest_is_valid() -> None:

@@ -17,7 +17,7 @@ from tests.testing import (
     write,
 )
 
-AWS_LINE = "settings.py:1: aws-access-key-id AWS access key id added in settings.py: AKIA**************** (error)"
+AWS_LINE = "settings.py:1: aws-access-key-id AWS access key id added in settings.py: AKIA…[sha256:53de5baa] (error)"
 AWS_HINT = "    hint: Remove it, deactivate the key in IAM, and read credentials from the environment or a profile."
 
 
@@ -36,7 +36,7 @@ def test_staged_secrets_are_refused_with_location_hint_and_mask(git_repo: Path) 
     lines = proc.stdout.splitlines()
     assert lines == [
         "agentops: staged change: no agent marker, judged as human (the message is not written yet)",
-        "deploy/notes.txt:2: private-key private key material added in deploy/notes.txt: ----**************** (error)",
+        "deploy/notes.txt:2: private-key private key material added in deploy/notes.txt: ----…[sha256:8bcac790] (error)",
         "    hint: Remove the key, rotate it, and load it from a secret store or an ignored file.",
         AWS_LINE,
         AWS_HINT,
@@ -59,7 +59,7 @@ def test_staged_json_masks_the_match(git_repo: Path) -> None:
     (only,) = doc["commits"]
     assert only["sha"] is None
     assert [(f["rule_id"], f["path"], f["line"], f["match"]) for f in only["findings"]] == [
-        ("aws-access-key-id", "settings.py", 1, "AKIA****************")
+        ("aws-access-key-id", "settings.py", 1, "AKIA…[sha256:53de5baa]")
     ]
     assert doc["summary"]["blocking"] is True
 
@@ -145,7 +145,7 @@ def test_partial_commit_is_judged_on_the_paths_committed(git_repo: Path) -> None
 
     assert only_a.returncode != 0
     assert (
-        "a.py:1: aws-access-key-id AWS access key id added in a.py: AKIA**************** (error)"
+        "a.py:1: aws-access-key-id AWS access key id added in a.py: AKIA…[sha256:53de5baa] (error)"
         in _seen(only_a).splitlines()
     )
     assert git("log", "-1", "--format=%s") == "feat: raise b\n"
@@ -195,7 +195,7 @@ def test_odd_file_names_are_reported_exactly(git_repo: Path) -> None:
 
     text = run_cli("staged").stdout.splitlines()
     for name in ("my file.py", "café/ünïcode.py", "-dash.py", 'quote".py'):
-        assert f"{name}:1: aws-access-key-id AWS access key id added in {name}: AKIA**************** (error)" in text
+        assert f"{name}:1: aws-access-key-id AWS access key id added in {name}: AKIA…[sha256:53de5baa] (error)" in text
 
 
 def test_renames_deletions_binaries_and_type_changes(git_repo: Path) -> None:

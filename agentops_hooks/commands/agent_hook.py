@@ -43,10 +43,20 @@ class Answer:
 def decide(raw: str, runtime: str = "auto") -> Answer:
     """Read the runtime's JSON and answer allow or deny in its convention; fail closed."""
     try:
+        return _decide(raw, runtime)
+    except Exception as e:  # a bug or an input we did not foresee: exit 3 would let Claude Code run the command
+        return _deny(
+            runtime if runtime in RUNTIMES else "claude",
+            f"agentops agent-hook: internal error ({type(e).__name__}); blocking to stay safe",
+        )
+
+
+def _decide(raw: str, runtime: str) -> Answer:
+    try:
         event = json.loads(raw)
         if not isinstance(event, dict):
             raise ValueError("expected a JSON object")
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         return _deny(
             runtime if runtime != "auto" else "claude",
             f"agentops agent-hook: cannot read the hook input ({e}); blocking to stay safe",
