@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 from agentops_hooks.errors import FatalError
@@ -32,6 +31,7 @@ def builtin_path(name: str) -> Path:
 
 def entry_point_path(name: str) -> Path:
     """A pack an installed distribution declares under the `agentops_hooks.packs` entry points."""
+    import importlib.resources
     from importlib.metadata import entry_points
 
     for ep in entry_points(group="agentops_hooks.packs"):
@@ -46,4 +46,6 @@ def entry_point_path(name: str) -> Path:
 
 def schema_text() -> str:
     """The JSON Schema as text."""
+    import importlib.resources
+
     return importlib.resources.files("agentops_hooks.schema").joinpath("agentops.schema.json").read_text("utf-8")
