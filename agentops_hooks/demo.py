@@ -38,7 +38,7 @@ STEPS: list[tuple[str, dict[str, str], str, bool]] = [
         False,
     ),
     (
-        "The fix: the key comes from the environment, and the message carries its context.",
+        "The fix for both refusals: the agent's commit says why, and the key comes from the environment.",
         {"settings.py": "import os\n\nAWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n"},
         "feat: configure storage from the environment\n\n"
         "Context: uploads need S3 credentials.\n"

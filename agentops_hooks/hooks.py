@@ -73,7 +73,7 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> 
     result = checks.prepare(ctx, message_file, source)
     if result is None:
         return ExitCode.OK
-    note = "commit refused (prepare-commit-msg runs even with --no-verify)"
+    note = f"commit refused by prepare-commit-msg, which runs even under --no-verify (your message is kept in {message_file})"
     return exit_code(write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules))
 
 

@@ -43,7 +43,7 @@ def test_no_verify_commit_is_still_refused_by_prepare_commit_msg(git_repo: Path)
 
     assert proc.returncode != 0
     assert "ai-context-sections missing the 'Context:' section (error)" in proc.stdout + proc.stderr
-    assert "prepare-commit-msg runs even with --no-verify" in proc.stdout + proc.stderr
+    assert "commit refused by prepare-commit-msg, which runs even under --no-verify" in proc.stdout + proc.stderr
     assert git("rev-list", "--all").strip() == ""  # nothing was committed
 
     good = BAD_AGENT.replace(CLAUDE, GOOD_SECTIONS + "\n" + CLAUDE)
