@@ -70,12 +70,22 @@ def git(cwd: str, *args: str) -> str:
 
 
 def peak_rss_mb(args: Sequence[str], cwd: str) -> float:
-    """Peak RSS of the agentops-check process itself (git's children are theirs, not ours)."""
-    code = (
-        "import resource, runpy, sys\n"
-        f"sys.argv = ['agentops-check', *{list(args)!r}]\n"
-        "try:\n    from agentops_hooks.cli import main; main(sys.argv[1:])\n"
-        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    """Peak RSS of the agentops-check process itself: its VmHWM, read until it exits (git's memory is git's).
+
+    getrusage(RUSAGE_SELF) is not used: on Linux it has been seen to report the peak of the git
+    child the process spawned, not the process's own.
+    """
+    proc = subprocess.Popen(
+        (sys.executable, "-m", "agentops_hooks", *args), cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    proc = subprocess.run((sys.executable, "-c", code), cwd=cwd, env=ENV, capture_output=True, text=True)
-    return int(proc.stderr.strip().splitlines()[-1]) / 1024
+    peak = 0
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            break
+        time.sleep(0.02)
+    return peak / 1024
