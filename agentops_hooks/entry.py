@@ -43,7 +43,7 @@ def fast_path(args: list[str]) -> Callable[[], int] | None:
     if name == "agent-hook":
         runtime = _runtime(rest)
         if runtime is not None:
-            return lambda: _hooks().agent_hook(runtime)
+            return lambda: _hooks().agent_hook(runtime)  # no options: outputs.py stays unimported
     return None
 
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from agentops_hooks.errors import ExitCode, FatalError
-from agentops_hooks.model import CommitResult
-from agentops_hooks.outputs import Options, exit_code, say, write_outputs
+
+if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook never needs them
+    from agentops_hooks.model import CommitResult
+    from agentops_hooks.outputs import Options
+
+
+def say(text: str) -> None:
+    """One line to stderr."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def staged(opts: Options, hook: bool = False) -> int:
     """Check the staged change; as the pre-commit hook, block only on what no exemption can waive."""
     from agentops_hooks import checks
+    from agentops_hooks.outputs import exit_code, write_outputs
 
     env = checks.environ()
     if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
@@ -52,6 +62,7 @@ def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> C
 def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
     from agentops_hooks import checks
+    from agentops_hooks.outputs import exit_code, write_outputs
 
     require_file(message_file)
     ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
@@ -65,6 +76,7 @@ def commit_msg(opts: Options, message_file: str) -> int:
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
     """The prepare-commit-msg hook: git runs it even under --no-verify, so -m/-F commits are checked here."""
     from agentops_hooks import checks
+    from agentops_hooks.outputs import exit_code, write_outputs
 
     require_file(message_file)
     env = checks.environ()
