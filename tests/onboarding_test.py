@@ -199,3 +199,25 @@ def test_agent_settings_are_merged_not_replaced(git_repo: Path) -> None:
     assert '"Bash(ls)"' in text and "agentops-check agent-hook --runtime claude" in text
     assert run_cli("init", "--agent", "claude").returncode == 0
     assert (git_repo / ".claude/settings.json").read_text().count("agent-hook") == 1
+
+
+def test_stamp_trailer_in_an_agent_shell(git_repo: Path) -> None:
+    write(".agentops.yaml", "version: 1\nextends: [builtin:core]\nagents: {stamp-trailer: true}\n")
+    git("add", ".agentops.yaml")
+    git("commit", "-q", "--no-verify", "-m", "chore: configure agentops")  # a person sets it up
+    _prepare_hook()
+    write("parser.py", "def parse(t):\n    return t.split()\n")
+    git("add", "-A")
+    message = "feat: add the parser\n\n" + GOOD_SECTIONS
+    agent = {**os.environ, "CLAUDE_CODE_CHILD_SESSION": "1"}
+    proc = subprocess.run(["git", "commit", "-q", "-m", message], capture_output=True, text=True, env=agent)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Assisted-by: claude-code" in git("log", "-1", "--format=%B")
+
+    write("b.py", "x = 1\n")
+    git("add", "b.py")
+    proc = subprocess.run(
+        ["git", "commit", "-q", "-m", message.replace("parser", "b module")], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Assisted-by" not in git("log", "-1", "--format=%B")  # a person's shell: nothing stamped
