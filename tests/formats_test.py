@@ -14,7 +14,8 @@ import pytest
 
 from tests.testing import AWS_KEY, CLAUDE, commit, git, run_cli, write
 
-SARIF_SCHEMA = Path("/work/shared/reference/schemas/sarif-schema-2.1.0.json")
+# the official OASIS SARIF 2.1.0 schema (a copy of shared/reference/schemas, so a clone anywhere has it)
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab")
 MARKER_RULES = """\
 version: 1
