@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import os
@@ -86,7 +87,7 @@ def _judge(
     ctx: Context, commit: Commit, with_message: bool, today: str = "", sizes: gitrepo.BlobSizes | None = None
 ) -> CommitResult:
     verdict = agents.detect(commit, ctx.signatures)
-    if _ignored(ctx, commit):
+    if ignored(ctx, commit):
         return CommitResult(commit, verdict, ())
     if sizes is not None and any(engine.applies(r, verdict) for r in _size_rules(ctx.config.rules)):
         commit = sources.with_sizes(commit, sizes)  # only when a size limit judges this commit
@@ -101,23 +102,13 @@ def _judge(
     )
 
 
-_SIZE_RULES: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
-
-
 def _size_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
     """The rules that need blob sizes (max-size), found once per rule set."""
-    hit = _SIZE_RULES.get(id(rules))
-    if hit is None or hit[0] is not rules:
-        hit = _SIZE_RULES[id(rules)] = (rules, tuple(r for r in rules if r.param("max-size") is not None))
-    return hit[1]
+    return engine.per_rule_set(rules, ("max-size",), lambda: tuple(r for r in rules if r.param("max-size") is not None))
 
 
 def ignored(ctx: Context, commit: Commit) -> bool:
     """Whether the config's `ignore:` keeps every rule off this commit."""
-    return _ignored(ctx, commit)
-
-
-def _ignored(ctx: Context, commit: Commit) -> bool:
     import fnmatch
 
     # brackets are literal in an address (`renovate[bot]@*`): only * and ? are wildcards here
@@ -255,7 +246,8 @@ def squash(ctx: Context, target: ci.Target) -> CommitResult:
     """The pull request's title and body judged as the message that will land, with the whole diff."""
     base, head = gitrepo.resolve(target.base or f"{target.head}^"), gitrepo.resolve(target.head)
     files = sources.diff_files(f"{base}...{head}")
-    author = sources.history([f"{head}^!"]).__next__().author
+    with contextlib.closing(sources.history([f"{head}^!"])) as head_commit:  # ends the git process
+        author = next(head_commit).author
     msg = message.parse(f"{target.title}\n\n{target.body}".strip() + "\n")
     commit = Commit(
         sha=None, message=msg, files=files, author=author, committer=author, source="squash", branch=target.branch
@@ -279,7 +271,7 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator
             if branch:
                 commit = dataclasses.replace(commit, branch=branch)
             result = _judge(ctx, commit, with_message=True, sizes=sizes)
-            if range_rules and not _ignored(ctx, commit):
+            if range_rules and not ignored(ctx, commit):
                 summaries.append(engine.summarize(result, policy))
             yield result if keep_lines else light(result)
     finally:

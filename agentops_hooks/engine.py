@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from agentops_hooks import exemptions
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
@@ -13,6 +13,7 @@ from agentops_hooks.kinds.history import CommitSummary
 from agentops_hooks.model import AgentVerdict, Commit, CommitResult, Finding, Message, Rule, Waiver
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
+T = TypeVar("T")
 RANGE_FINDINGS = "range-findings"  # the source of the pseudo-result that carries a range's findings
 
 
@@ -58,19 +59,32 @@ def check(
 
 
 LINE_KINDS = {"added-pattern": False, "removed-pattern": True}  # kind → reads removed lines
-_PLANS: dict[tuple[int, str, bool], tuple[Sequence[Rule], list[tuple[Rule, Any, bool]]]] = {}
+_MEMO: dict[tuple[Any, ...], tuple[Sequence[Rule], Any]] = {}
+
+
+def per_rule_set(rules: Sequence[Rule], key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """`build()` once per rule set (and key), not once per commit: a history scan asks thousands of times.
+
+    Keyed by the rule set's identity (rules hold dicts and cannot be hashed); the entry keeps the
+    rule set alive so the identity cannot be reused while it is cached.
+    """
+    full = (id(rules), *key)
+    hit = _MEMO.get(full)
+    if hit is not None and hit[0] is rules:
+        return cast(T, hit[1])
+    value = build()
+    if len(_MEMO) > 64:
+        _MEMO.clear()
+    _MEMO[full] = (rules, value)
+    return value
 
 
 def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
-    """The (rule, check, is-message-rule) triples that judge a commit of this verdict at this stage.
+    """The (rule, check, is-message-rule) triples that judge a commit of this verdict at this stage."""
+    return per_rule_set(rules, ("plan", verdict, with_message), lambda: _make_plan(rules, verdict, with_message))
 
-    Worked out once per rule set, verdict and stage instead of once per commit: a history scan
-    asks the same question thousands of times.
-    """
-    key = (id(rules), verdict, with_message)
-    hit = _PLANS.get(key)
-    if hit is not None and hit[0] is rules:
-        return hit[1]
+
+def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
     probe = AgentVerdict(verdict)  # type: ignore[arg-type]
     plan = []
     for rule in rules:
@@ -80,9 +94,6 @@ def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple
         if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
             continue
         plan.append((rule, kind.check, scope is Scope.MESSAGE))
-    if len(_PLANS) > 32:
-        _PLANS.clear()
-    _PLANS[key] = (rules, plan)
     return plan
 
 
@@ -93,28 +104,19 @@ def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
     files out at once: each added line is scanned once, not once per rule.
     """
     out: dict[str, Commit] = {}
-    for kind, (removed, combined) in _line_prefilters(rules).items():
+    for kind, (removed, combined) in per_rule_set(rules, ("prefilters",), lambda: _line_prefilters(rules)).items():
         files = tuple(f for f in commit.files if not f.binary and (text := f.text(removed)) and combined.search(text))
         out[kind] = commit if len(files) == len(commit.files) else dataclasses.replace(commit, files=files)
     return out
 
 
-_PREFILTERS: dict[int, tuple[Sequence[Rule], dict[str, tuple[bool, Any]]]] = {}
-
-
 def _line_prefilters(rules: Sequence[Rule]) -> dict[str, tuple[bool, Any]]:
     """Per line kind present in the rule set: (reads removed lines, the combined pattern)."""
-    hit = _PREFILTERS.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
     found = {}
     for kind, removed in LINE_KINDS.items():
         key = tuple(r.param("pattern") for r in rules if r.kind == kind)
         if key:
             found[kind] = (removed, _combined(key))
-    if len(_PREFILTERS) > 8:
-        _PREFILTERS.clear()
-    _PREFILTERS[id(rules)] = (rules, found)
     return found
 
 
@@ -126,21 +128,11 @@ def _combined(patterns: tuple[str, ...]) -> Any:
     return rulefile.regex(f"(?m){alternatives}", "the combined line patterns", max_mem=256 << 20)
 
 
-_WITH_FILES: dict[tuple[int, tuple[str, ...]], tuple[Sequence[Rule], Sequence[Rule]]] = {}
-
-
 def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[Rule]:
     """Rules whose `protected` globs say `{config-files}`, told which files those are (made once per rule set)."""
     if not files:
         return rules
-    key = (id(rules), tuple(files))
-    hit = _WITH_FILES.get(key)
-    if hit is not None and hit[0] is rules:
-        return hit[1]
-    told = _told(rules, frozenset(files))
-    _WITH_FILES.clear()
-    _WITH_FILES[key] = (rules, told)
-    return told
+    return per_rule_set(rules, ("config-files", tuple(files)), lambda: _told(rules, frozenset(files)))
 
 
 def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
