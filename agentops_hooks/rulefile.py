@@ -6,7 +6,7 @@ import functools
 import io
 import json
 import string
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -289,12 +289,6 @@ def plain(node: Any) -> Any:
     if hasattr(node, "isoformat"):
         return node.isoformat()
     return node
-
-
-def compile_rules(path: str, doc: Mapping[str, Any], pack: str) -> Iterator[Rule]:
-    """Rules of a validated file with their patterns compiled; a bad pattern is a RuleFileError."""
-    for i, raw in enumerate(doc.get("rules") or ()):
-        yield compile_rule(path, raw, pack, origin=f"{path} rule #{i + 1}")
 
 
 def compile_rule(

@@ -8,8 +8,6 @@ from typing import Any
 
 from agentops_hooks.config import Config
 
-SHOWN_KEYS = ("severity", "applies-to", "exemptible", "redact", "factor")
-
 
 def text(cfg: Config) -> Iterator[str]:
     """Lines for people: the config file, then each rule with the source of each setting."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from agentops_hooks import diffparse, gitrepo, message
 from agentops_hooks.model import Commit, FileChange, Message, Person
@@ -180,7 +180,7 @@ def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
     return diffparse.parse(gitrepo.git("diff", *gitrepo.DIFF_ARGS, spec, "--", cwd=cwd))
 
 
-def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[Commit]:
+def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Generator[Commit, None, None]:
     """Commits of a revision range, oldest first, parsed one at a time from one git log."""
     for chunk in gitrepo.log_chunks(revs, include_merges, cwd):
         yield _commit(chunk)

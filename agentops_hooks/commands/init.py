@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops_hooks import __version__
+from agentops_hooks.commands.files import read_text
 from agentops_hooks.errors import FatalError
 
 DEFAULT_REPO = "https://github.com/agentops-hooks/agentops-hooks"
@@ -70,13 +71,13 @@ def plan(root: str, packs: list[str], repo: str | None, rev: str | None, agent: 
         extends = ", ".join(p if ":" in p or "/" in p else f"builtin:{p}" for p in packs)
         changes.append(Change(".agentops.yaml", None, STARTER.format(schema=SCHEMA_URL, packs=extends)))
     path = os.path.join(root, ".pre-commit-config.yaml")
-    before = _read(path)
+    before = read_text(path)
     after = pre_commit_config(before, repo or DEFAULT_REPO, rev or f"v{__version__}")
     if after != before:
         changes.append(Change(".pre-commit-config.yaml", before, after))
     if agent:
         rel = AGENT_FILES[agent]
-        before = _read(os.path.join(root, rel))
+        before = read_text(os.path.join(root, rel))
         after = agent_settings(agent, before, rel)
         if after != before:
             changes.append(Change(rel, before, after))
@@ -95,14 +96,6 @@ def apply(root: str, changes: list[Change]) -> None:
 def install_command() -> str:
     """The one command that installs every hook type init configured."""
     return "pre-commit install " + " ".join(f"--hook-type {t}" for t in HOOK_TYPES)
-
-
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
 
 
 def _entry(indent: str, repo: str, rev: str) -> list[str]:

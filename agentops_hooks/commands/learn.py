@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentops_hooks import rulefile
+from agentops_hooks.commands.files import read_text
 from agentops_hooks.errors import FatalError
 from agentops_hooks.model import Commit, FileChange, Rule
 
-DEFAULT_RULE_FILE = ".agentops/rules.yaml"
 CONFIG_NAME = ".agentops.yaml"
 NEW_CONFIG = "version: 1\nextends: [builtin:core, builtin:secrets, {path}]\n"
 NEW_RULE_FILE = "version: 1\nrules:\n"
@@ -713,17 +713,6 @@ def plan(
 def _rel(path: str, base: str) -> str:
     rel = os.path.relpath(path, base).replace(os.sep, "/")
     return path if rel.startswith("../") else rel
-
-
-def read_text(path: str) -> str | None:
-    """A file's text, or None when it does not exist."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise FatalError(f"{path}: cannot read: {e.strerror}") from None
 
 
 def apply(edits: Iterable[FileEdit]) -> None:
