@@ -32,7 +32,7 @@ def tool(name: str) -> str:
     """A console script of this environment (agentops-check, gitlint, detect-secrets-hook)."""
     found = shutil.which(name, path=str(BIN)) or shutil.which(name)
     if not found:
-        raise SystemExit(f"{name} not found: pip install -e '.[test]' installs the baselines")
+        raise SystemExit(f"{name} not found: pip install -e '.[test,bench]' installs the baselines")
     return found
 
 
