@@ -82,7 +82,9 @@ class Accumulator:
     spirals: list[dict[str, Any]] = field(default_factory=list)
     seen: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)  # sha → (verdict, week, factors)
     seq: int = 0
-    applied: dict[str, tuple[list[str], list[str], bool]] = field(default_factory=dict)  # verdict → rule ids, factors, any range rule
+    applied: dict[str, tuple[list[str], list[str], bool]] = field(
+        default_factory=dict
+    )  # verdict → rule ids, factors, any range rule
 
     def __post_init__(self) -> None:
         self.rule_counts = {r.id: doc.checked_failed() for r in self.rules}
@@ -111,7 +113,12 @@ class Accumulator:
 
     def _week(self, key: str) -> dict[str, Any]:
         if key not in self.weeks:
-            self.weeks[key] = {"by_verdict": doc.counts(), "agents": {}, "checked": doc.counts(), "failed": doc.counts()}
+            self.weeks[key] = {
+                "by_verdict": doc.counts(),
+                "agents": {},
+                "checked": doc.counts(),
+                "failed": doc.counts(),
+            }
         return self.weeks[key]
 
     def _judged(self, result: CommitResult, week: dict[str, Any]) -> None:

@@ -50,7 +50,12 @@ def derived(by_verdict: dict[str, int]) -> dict[str, float]:
 
 def commit_item(commit: Commit, verdict: str, **extra: Any) -> dict[str, Any]:
     """A commit as list items show it."""
-    return {"sha": commit.sha, "date": commit.committer.date, "subject": commit.message.subject, "verdict": verdict} | extra
+    return {
+        "sha": commit.sha,
+        "date": commit.committer.date,
+        "subject": commit.message.subject,
+        "verdict": verdict,
+    } | extra
 
 
 def finding_item(f: Finding, commit: Commit, verdict: str) -> dict[str, Any]:
@@ -64,7 +69,13 @@ def finding_item(f: Finding, commit: Commit, verdict: str) -> dict[str, Any]:
 def spiral_item(f: Finding, verdict: str) -> dict[str, Any]:
     """A range finding (a spiral) with the commits involved."""
     waived = {"by": f.waived.by, "reason": f.waived.reason} if f.waived else None
-    return {"rule_id": f.rule_id, "message": f.message, "commits": list(f.commits), "verdict": verdict, "waived": waived}
+    return {
+        "rule_id": f.rule_id,
+        "message": f.message,
+        "commits": list(f.commits),
+        "verdict": verdict,
+        "waived": waived,
+    }
 
 
 def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:

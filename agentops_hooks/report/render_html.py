@@ -56,9 +56,9 @@ def render(report: dict[str, Any]) -> Iterator[str]:
     yield from _legend()
     yield '<h2>Agent share and pass rate per week</h2><figure id="trend">'
     yield from trend_chart(report["weeks"])
-    yield "</figure><h2>Rule pass rates: agent vs human</h2><figure id=\"rules\">"
+    yield '</figure><h2>Rule pass rates: agent vs human</h2><figure id="rules">'
     yield from rule_chart(report["rules"])
-    yield "</figure><h2>Message sections present, by verdict</h2><figure id=\"sections\">"
+    yield '</figure><h2>Message sections present, by verdict</h2><figure id="sections">'
     yield from section_chart(report["sections"])
     yield "</figure>"
     yield from _tables(report, urls)
@@ -78,7 +78,9 @@ def _cards(report: dict[str, Any]) -> Iterator[str]:
         ("exemptions", str(sum(report["exemptions"]["count"].values()))),
         ("learnings", str(sum(report["learnings"]["count"].values()))),
     ]
-    yield '<div class="cards">' + "".join(f'<div class="card">{esc(k)}<b>{esc(v)}</b></div>' for k, v in cards) + "</div>"
+    yield (
+        '<div class="cards">' + "".join(f'<div class="card">{esc(k)}<b>{esc(v)}</b></div>' for k, v in cards) + "</div>"
+    )
 
 
 def _legend() -> Iterator[str]:
@@ -184,28 +186,59 @@ def commit_cell(item: dict[str, Any], urls: dict[str, str | None]) -> str:
 
 def _tables(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str]:
     if len(report["repositories"]) > 1:
-        rows: list[tuple[str, ...]] = [(esc(r["repository"]), str(r["commits"]), percent(r["agent_share"]), percent(r["ai_share"])) for r in report["repositories"]]
+        rows: list[tuple[str, ...]] = [
+            (esc(r["repository"]), str(r["commits"]), percent(r["agent_share"]), percent(r["ai_share"]))
+            for r in report["repositories"]
+        ]
         yield from _table("Repositories", ("repository", "commits", "agent share", "ai share"), rows)
-    rows = [(esc(r["rule_id"]), esc(r["factor"] or ""), *(esc(pass_rate(r, v)) for v in VERDICTS)) for r in report["rules"]]
+    rows = [
+        (esc(r["rule_id"]), esc(r["factor"] or ""), *(esc(pass_rate(r, v)) for v in VERDICTS)) for r in report["rules"]
+    ]
     yield from _table("Rules: passed / checked", ("rule", "factor", *VERDICTS), rows)
-    rows = [(f["factor"], *(esc(pass_rate(f, v)) for v in VERDICTS)) for f in report["factors"] if any(f["checked"].values())]
+    rows = [
+        (f["factor"], *(esc(pass_rate(f, v)) for v in VERDICTS))
+        for f in report["factors"]
+        if any(f["checked"].values())
+    ]
     yield from _table("Factors: passed / checked", ("factor", *VERDICTS), rows)
     rows = [(esc(n), *(str(c[v]) for v in VERDICTS)) for n, c in report["agents"].items()]
     yield from _table("Commits by agent", ("agent", *VERDICTS), rows)
     rows = [_finding_row(f, urls) for f in reversed(report["findings"]["items"])]
-    yield from _table("Findings (most recent first)", ("commit", "verdict", "rule", "where", "message"), rows, "findings")
-    rows = [(esc(e["rule_id"]), esc(e["by"]), esc(e["reason"]), str(sum(e["count"].values()))) for e in report["exemptions"]["used"]]
+    yield from _table(
+        "Findings (most recent first)", ("commit", "verdict", "rule", "where", "message"), rows, "findings"
+    )
+    rows = [
+        (esc(e["rule_id"]), esc(e["by"]), esc(e["reason"]), str(sum(e["count"].values())))
+        for e in report["exemptions"]["used"]
+    ]
     yield from _table("Exemptions used", ("rule", "by", "reason", "times"), rows)
-    rows = [(esc(s["rule_id"]), " ".join(commit_cell({"sha": c, "repository": s.get("repository")}, urls) for c in s["commits"]), esc(s["message"])) for s in report["spirals"]]
+    rows = [
+        (
+            esc(s["rule_id"]),
+            " ".join(commit_cell({"sha": c, "repository": s.get("repository")}, urls) for c in s["commits"]),
+            esc(s["message"]),
+        )
+        for s in report["spirals"]
+    ]
     yield from _table("Spirals", ("rule", "commits", "message"), rows)
-    rows = [(commit_cell(c, urls), esc(c["verdict"]), f"+{c['added']} −{c['removed']}", str(c["files"]), esc(c["subject"])) for c in report["largest_commits"]]
+    rows = [
+        (commit_cell(c, urls), esc(c["verdict"]), f"+{c['added']} −{c['removed']}", str(c["files"]), esc(c["subject"]))
+        for c in report["largest_commits"]
+    ]
     yield from _table("Largest commits", ("commit", "verdict", "lines", "files", "subject"), rows)
-    rows = [(commit_cell(i, urls), esc(i["date"][:10]), esc(i["verdict"]), esc(i["text"])) for i in reversed(report["learnings"]["items"])]
+    rows = [
+        (commit_cell(i, urls), esc(i["date"][:10]), esc(i["verdict"]), esc(i["text"]))
+        for i in reversed(report["learnings"]["items"])
+    ]
     yield from _table("Learnings captured", ("commit", "date", "verdict", "learning"), rows)
 
 
 def _finding_row(f: dict[str, Any], urls: dict[str, str | None]) -> tuple[str, ...]:
     where = f"{f['path']}:{f['line']}" if f["path"] else "message"
-    status = f' <span class="waived">(waived by {esc(f["waived"]["by"])}: {esc(f["waived"]["reason"])})</span>' if f["waived"] else ""
+    status = (
+        f' <span class="waived">(waived by {esc(f["waived"]["by"])}: {esc(f["waived"]["reason"])})</span>'
+        if f["waived"]
+        else ""
+    )
     rule = f'<span class="{"waived" if f["waived"] else "fail"}">{esc(f["rule_id"])}</span>'
     return (commit_cell(f, urls), esc(f["verdict"]), rule, esc(where), esc(f["message"]) + status)

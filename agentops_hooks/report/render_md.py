@@ -51,11 +51,21 @@ def _lines(report: dict[str, Any]) -> Iterator[str]:
         + (f" — {cell(report['range'])}" if report["range"] else "")
     )
     if len(report["repositories"]) > 1:
-        rows: list[tuple[str, ...]] = [(cell(r["repository"]), str(r["commits"]), percent(r["agent_share"]), pct(sum(r["checked"].values()) - sum(r["failed"].values()), sum(r["checked"].values()))) for r in report["repositories"]]
+        rows: list[tuple[str, ...]] = [
+            (
+                cell(r["repository"]),
+                str(r["commits"]),
+                percent(r["agent_share"]),
+                pct(sum(r["checked"].values()) - sum(r["failed"].values()), sum(r["checked"].values())),
+            )
+            for r in report["repositories"]
+        ]
         yield from _table("Repositories", ("repository", "commits", "agent share", "passed"), rows)
     rows = [(cell(r["rule_id"]), r["factor"] or "", *(pass_rate(r, v) for v in VERDICTS)) for r in report["rules"]]
     yield from _table("Rule pass rates", ("rule", "factor", *VERDICTS), rows)
-    rows = [(f["factor"], *(pass_rate(f, v) for v in VERDICTS)) for f in report["factors"] if any(f["checked"].values())]
+    rows = [
+        (f["factor"], *(pass_rate(f, v) for v in VERDICTS)) for f in report["factors"] if any(f["checked"].values())
+    ]
     yield from _table("Factor pass rates", ("factor", *VERDICTS), rows)
     sec = report["sections"]
     rows = [(s, *(pct(sec[s][v], sec["commits"][v]) for v in VERDICTS)) for s in (*SECTIONS, "complete")]
@@ -66,20 +76,37 @@ def _lines(report: dict[str, Any]) -> Iterator[str]:
     ex = report["exemptions"]
     rows = [(cell(e["rule_id"]), e["by"], cell(e["reason"], 60), str(sum(e["count"].values()))) for e in ex["used"]]
     yield from _table(f"Exemptions used ({by_verdict(ex['count'])})", ("rule", "by", "reason", "times"), rows)
-    rows = [(cell(s["rule_id"]), " ".join(commit_ref({"sha": c, "repository": s.get("repository", "")}, urls) for c in s["commits"])) for s in report["spirals"]]
+    rows = [
+        (
+            cell(s["rule_id"]),
+            " ".join(commit_ref({"sha": c, "repository": s.get("repository", "")}, urls) for c in s["commits"]),
+        )
+        for s in report["spirals"]
+    ]
     yield from _table("Spirals", ("rule", "commits"), rows)
-    rows = [(commit_ref(c, urls), c["verdict"], f"+{c['added']} −{c['removed']}", cell(c["subject"], 60)) for c in report["largest_commits"]]
+    rows = [
+        (commit_ref(c, urls), c["verdict"], f"+{c['added']} −{c['removed']}", cell(c["subject"], 60))
+        for c in report["largest_commits"]
+    ]
     yield from _table("Largest commits", ("commit", "verdict", "lines", "subject"), rows)
     le = report["learnings"]
     rows = [(commit_ref(i, urls), i["date"][:10], i["verdict"], cell(i["text"], 120)) for i in reversed(le["items"])]
-    yield from _table(f"Learnings captured ({by_verdict(le['count'])})", ("commit", "date", "verdict", "learning"), rows)
+    yield from _table(
+        f"Learnings captured ({by_verdict(le['count'])})", ("commit", "date", "verdict", "learning"), rows
+    )
     rows = [_week(w) for w in reversed(report["weeks"])]
     yield from _table("Weeks (newest first)", ("week", "commits", "agent share", "passed", *VERDICTS), rows)
 
 
 def _week(w: dict[str, Any]) -> tuple[str, ...]:
     checked, failed = sum(w["checked"].values()), sum(w["failed"].values())
-    return (w["week"], str(w["commits"]), percent(w["agent_share"]), pct(checked - failed, checked), *(str(w["by_verdict"][v]) for v in VERDICTS))
+    return (
+        w["week"],
+        str(w["commits"]),
+        percent(w["agent_share"]),
+        pct(checked - failed, checked),
+        *(str(w["by_verdict"][v]) for v in VERDICTS),
+    )
 
 
 def _table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:

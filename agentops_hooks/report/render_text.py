@@ -48,11 +48,17 @@ def render(report: dict[str, Any]) -> Iterator[str]:
         f"agent share {percent(report['agent_share'])}, ai share {percent(report['ai_share'])}"
     )
     yield from _table("Agents", ("agent", *VERDICTS), [(n, *map(str, c.values())) for n, c in report["agents"].items()])
-    rows: list[tuple[str, ...]] = [(r["rule_id"], r["factor"] or "", *(pass_rate(r, v) for v in VERDICTS)) for r in report["rules"]]
+    rows: list[tuple[str, ...]] = [
+        (r["rule_id"], r["factor"] or "", *(pass_rate(r, v) for v in VERDICTS)) for r in report["rules"]
+    ]
     yield from _table("Rule pass rates (passed/checked)", ("rule", "factor", *VERDICTS), rows)
-    rows = [(f["factor"], *(pass_rate(f, v) for v in VERDICTS)) for f in report["factors"] if any(f["checked"].values())]
+    rows = [
+        (f["factor"], *(pass_rate(f, v) for v in VERDICTS)) for f in report["factors"] if any(f["checked"].values())
+    ]
     yield from _table("Factor pass rates", ("factor", *VERDICTS), rows)
-    yield from _table("Weeks", ("week", "commits", "agent share", "passed", *VERDICTS), [_week(w) for w in report["weeks"]])
+    yield from _table(
+        "Weeks", ("week", "commits", "agent share", "passed", *VERDICTS), [_week(w) for w in report["weeks"]]
+    )
     sec = report["sections"]
     rows = [(s, *(pct(sec[s][v], sec["commits"][v]) for v in VERDICTS)) for s in (*SECTIONS, "complete")]
     rows.append(("conventional subject", *(pct(report["conventional"][v], report["by_verdict"][v]) for v in VERDICTS)))
@@ -62,7 +68,10 @@ def render(report: dict[str, Any]) -> Iterator[str]:
     yield from _table(f"Exemptions used: {by_verdict(ex['count'])}", ("rule", "by", "reason", "times"), rows)
     rows = [(s["rule_id"], one_line(" ".join(short(c) for c in s["commits"]), 60)) for s in report["spirals"]]
     yield from _table("Spirals", ("rule", "commits"), rows)
-    rows = [(short(c["sha"]), c["verdict"], f"+{c['added']} -{c['removed']}", one_line(c["subject"], 50)) for c in report["largest_commits"]]
+    rows = [
+        (short(c["sha"]), c["verdict"], f"+{c['added']} -{c['removed']}", one_line(c["subject"], 50))
+        for c in report["largest_commits"]
+    ]
     yield from _table("Largest commits", ("commit", "verdict", "lines", "subject"), rows)
     le = report["learnings"]
     rows = [(short(i["sha"]), i["date"][:10], i["verdict"], one_line(i["text"], 60)) for i in le["items"]]
@@ -74,7 +83,13 @@ def render(report: dict[str, Any]) -> Iterator[str]:
 
 def _week(w: dict[str, Any]) -> tuple[str, ...]:
     checked, failed = sum(w["checked"].values()), sum(w["failed"].values())
-    return (w["week"], str(w["commits"]), percent(w["agent_share"]), pct(checked - failed, checked), *(str(w["by_verdict"][v]) for v in VERDICTS))
+    return (
+        w["week"],
+        str(w["commits"]),
+        percent(w["agent_share"]),
+        pct(checked - failed, checked),
+        *(str(w["by_verdict"][v]) for v in VERDICTS),
+    )
 
 
 def _table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
