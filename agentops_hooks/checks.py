@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentops_hooks import agents, config, engine, exemptions, gitrepo, message, rulefile, sources
 from agentops_hooks.errors import GitError
-from agentops_hooks.kinds import Scope, scope_of
-from agentops_hooks.kinds.history import CommitSummary
-from agentops_hooks.model import Commit, CommitResult, Rule
+from agentops_hooks.model import Commit, CommitResult, Finding, Rule
 
 if TYPE_CHECKING:
     from agentops_hooks import ci
@@ -255,29 +253,32 @@ def squash(ctx: Context, target: ci.Target) -> CommitResult:
     return light(_judge(ctx, commit, with_message=True, today=_today()))
 
 
-def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult]:
+def history(ctx: Context, revs: list[str], keep_lines: bool = False, ranges: bool = True) -> Iterator[CommitResult]:
     """Every commit of the range judged on its own, streamed oldest first; then, when range rules
     find something, one `range-findings` result (engine.range_result) with the whole range's findings.
 
-    Results are light (paths, no lines) unless `keep_lines`: a consumer that reads each result and
-    drops it (the report counts lines changed) may take them whole."""
+    Results are light (paths and counts, no lines) unless `keep_lines`: a consumer that reads each
+    result and drops it may take them whole. `ranges=False` leaves range rules to the caller (the
+    report runs its own engine.RangeRun, to count each finding by the commits it names)."""
     sizes = _sizes(ctx)
     branch = ci_branch(environ())
-    range_rules = any(scope_of(r) is Scope.RANGE for r in ctx.config.rules)
     policy = ctx.policy()  # each commit's exemptions judged against its committer date
-    summaries: list[CommitSummary] = []  # paths and counts only, never lines
+    run = engine.RangeRun(ctx.config.rules, policy) if ranges else None
+    found: list[Finding] = []
     try:
         for commit in sources.history(revs, ctx.config.include_merges):
             if branch:
                 commit = dataclasses.replace(commit, branch=branch)
             result = _judge(ctx, commit, with_message=True, sizes=sizes)
-            if range_rules and not ignored(ctx, commit):
-                summaries.append(engine.summarize(result, policy))
+            if run and not ignored(ctx, commit):
+                found += [finding for finding, _ in run.add(engine.summarize(result, policy))]
             yield result if keep_lines else light(result)
     finally:
         if sizes:
             sizes.close()
-    if range_rules and (found := engine.check_range(ctx.config.rules, summaries, policy)):
+    if run:
+        found += [finding for finding, _ in run.end()]
+    if found:
         yield engine.range_result(found)
 
 
@@ -287,8 +288,11 @@ def ci_branch(env: Mapping[str, str]) -> str | None:
 
 
 def light(result: CommitResult) -> CommitResult:
-    """The result with its files' paths but not their lines, so outputs can hold many."""
-    files = tuple(dataclasses.replace(f, added=(), removed=()) for f in result.commit.files)
+    """The result with its files' paths and line counts but not their lines, so outputs can hold many."""
+    files = tuple(
+        dataclasses.replace(f, patch=b"", reread=None, counts=(f.count(), f.count(removed=True)))
+        for f in result.commit.files
+    )
     return dataclasses.replace(result, commit=dataclasses.replace(result.commit, files=files))
 
 

@@ -1,120 +1,251 @@
-"""Pure parsing of `git diff|log --raw -z -p -U0` output into FileChange values."""
+"""Pure parsing of git's `--raw -z -p -U0` output (a diff, or a log of many commits), streamed.
+
+The output is read block by block as git writes it: a commit's header fields, its `--raw`
+records, then its patch sections one at a time. A commit keeps at most `BUDGET` bytes of patch
+text in memory; a section past that is counted as it streams by and written to a `Spill` (a
+private temporary file) that gives it back only when a rule asks for its lines, so no commit,
+however large, is held whole (SPEC §2, §11).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
 
 from agentops_hooks.errors import GitError
-from agentops_hooks.model import FileChange, Line
+from agentops_hooks.model import FileChange
 
-_SECTION = b"\ndiff --git "
-_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+MARK = b"\x00\x01AGENTOPS\x02"  # gitrepo.LOG_FORMAT starts every commit with it
+HEADER_FIELDS = 9  # sha, parents, author name, email, date, committer name, email, date, message
+BUDGET = 1 << 17  # patch bytes one commit keeps in memory
+_FILE = b"diff --git "
+_NEXT_FILE = b"\n" + _FILE
+_NEXT_COMMIT = b"\n" + MARK  # a patch line never starts with NUL: a MARK inside a file's text is not this
+_HUNKS = b"\n@@ "
+_TAIL = max(len(_NEXT_FILE), len(_NEXT_COMMIT)) - 1  # bytes that may begin a boundary the next block ends
 _BINARY = re.compile(rb"^(?:Binary files .* differ|GIT binary patch)$", re.MULTILINE)
+
+Reread = Callable[[], Iterator[bytes]]
+Record = tuple[list[str], str, str | None]  # (the `:` fields, path, old path of a rename or copy)
+
+
+class Spill(Protocol):
+    """Where the sections a commit cannot keep in memory wait while it is judged (sources.Spool)."""
+
+    def next_commit(self) -> None:
+        """The previous commit is judged: what it spilled is no longer needed."""
+
+    def write(self, data: bytes) -> int:
+        """Append to the current section; the offset after it."""
+        ...
+
+    def reader(self, start: int, end: int) -> Reread:
+        """What gives back the bytes from `start` to `end` of this commit's spill, in blocks."""
+        ...
+
+
+class Cursor:
+    """The unread part of a stream of blocks (`buf[pos:]`), refilled on demand."""
+
+    def __init__(self, blocks: Iterable[bytes]) -> None:
+        self._blocks = iter(blocks)
+        self.buf = b""
+        self.pos = 0
+        self.eof = False
+
+    def more(self) -> int:
+        """Read on, dropping what was consumed; returns how far positions moved (-1: nothing more).
+
+        It reads at least as much as is still unread, so a long part arriving in small blocks is
+        copied a bounded number of times (amortised linear), not once per block.
+        """
+        tail = self.buf[self.pos :]
+        parts, got = [tail], 0
+        while not self.eof and got <= len(tail):
+            block = next(self._blocks, None)
+            if block is None:
+                self.eof = True
+            else:
+                parts.append(block)
+                got += len(block)
+        if not got:
+            return -1
+        shift, self.buf, self.pos = self.pos, b"".join(parts), 0
+        return shift
+
+    def has(self, n: int) -> bool:
+        """Whether `n` unread bytes are there (reading more as needed)."""
+        while len(self.buf) - self.pos < n:
+            if self.more() < 0:
+                return False
+        return True
+
+    def at(self, prefix: bytes) -> bool:
+        """Whether the unread part starts with `prefix`."""
+        self.has(len(prefix))
+        return self.buf.startswith(prefix, self.pos)
+
+    def skip_separators(self) -> None:
+        """Pass the newlines and NULs git puts between parts (not the NUL that starts a MARK)."""
+        while self.has(1):
+            byte = self.buf[self.pos]
+            if byte == 0x0A or (byte == 0 and not self.at(MARK[:2])):
+                self.pos += 1
+            else:
+                return
+
+    def fields(self, n: int) -> list[bytes]:
+        """The next `n` NUL-terminated fields (consumed)."""
+        found: list[bytes] = []
+        while len(found) < n:
+            end = self.buf.find(b"\x00", self.pos)
+            if end < 0:
+                if self.more() < 0:
+                    raise ValueError("the output ends inside a record")
+                continue
+            found.append(self.buf[self.pos : end])
+            self.pos = end + 1
+        return found
 
 
 def parse(out: bytes) -> tuple[FileChange, ...]:
-    """Raw records (paths, NUL-separated) paired in order with their patch sections."""
+    """The files of one `git diff --raw -z -p` output held in memory (the staged change, a PR's diff)."""
     try:
-        return _parse(out)
-    except (ValueError, IndexError) as e:  # git never writes this: say so rather than crash
+        cur = Cursor((out,))
+        return _files(cur, None)
+    except (ValueError, IndexError, UnicodeDecodeError) as e:  # git never writes this: say so rather than crash
         raise GitError(f"git's diff output could not be read ({e}); is `git` a real git?") from None
 
 
-def _parse(out: bytes) -> tuple[FileChange, ...]:
-    records, patch = split_raw(out)
-    sections = iter(_sections(patch))
+def log(blocks: Iterable[bytes], spill: Spill | None = None) -> Iterator[tuple[list[bytes], tuple[FileChange, ...]]]:
+    """Each commit of a streamed `git log` (gitrepo.LOG_FORMAT): its header fields and its files."""
+    cur = Cursor(blocks)
+    try:
+        while True:
+            cur.skip_separators()
+            if not cur.has(1):
+                return
+            if not cur.at(MARK):
+                raise ValueError("a commit does not start where one should")
+            cur.pos += len(MARK)
+            if spill is not None:
+                spill.next_commit()
+            header = cur.fields(HEADER_FIELDS)
+            yield header, _files(cur, spill)
+    except (ValueError, IndexError, UnicodeDecodeError) as e:
+        raise GitError(f"git's log output could not be read ({e}); is `git` a real git?") from None
+
+
+def _files(cur: Cursor, spill: Spill | None) -> tuple[FileChange, ...]:
+    """One commit's (or diff's) records, then each record's patch section, in order."""
+    cur.skip_separators()
+    records = []
+    while cur.at(b":"):
+        records.append(_record(cur))
+        cur.skip_separators()
+    budget = BUDGET if spill is not None else -1
     files = []
     for meta, path, old in records:
         status = meta[-1][:1]
-        body = next(sections, b"")
-        if status == "T":  # a type change is one record but two sections (delete, add)
-            body = next(sections, body)
-        files.append(_file(meta, status, path, old, body))
+        if status == "T":  # a type change is one record but two sections (delete, add): keep the add
+            _section(cur, 0, None)
+        binary, patch, counts, reread = _section(cur, budget, spill)
+        budget -= len(patch) if budget >= 0 else 0
+        files.append(
+            FileChange(
+                status=status,  # type: ignore[arg-type]  # git's status letters
+                path=path,
+                old_path=old,
+                binary=binary,
+                old_mode=meta[0],
+                new_mode=meta[1],
+                new_oid=meta[3],
+                patch=patch,
+                counts=counts,
+                reread=reread,
+            )
+        )
+    cur.skip_separators()
     return tuple(files)
 
 
-def split_raw(out: bytes) -> tuple[list[tuple[list[str], str, str | None]], bytes]:
-    """The `--raw -z` records at the head of `out`, and the patch text after them."""
-    records: list[tuple[list[str], str, str | None]] = []
-    pos = 0
-    n = len(out)
-    while pos < n and out[pos] in b"\x00\n":
-        pos += 1
-    while pos < n and out[pos : pos + 1] == b":":
-        end = out.index(b"\x00", pos)
-        meta = out[pos + 1 : end].decode("ascii").split(" ")
-        pos = end + 1
-        end = out.index(b"\x00", pos)
-        path = _path(out[pos:end])
-        pos = end + 1
-        old = None
-        if meta[-1][:1] in ("R", "C"):
-            end = out.index(b"\x00", pos)
-            old, path = path, _path(out[pos:end])
-            pos = end + 1
-        records.append((meta, path, old))
-    return records, out[pos:]
+def _record(cur: Cursor) -> Record:
+    """One `--raw -z` record: `:modes oids status` NUL path NUL (and the new path of a rename or copy)."""
+    meta_raw, path = cur.fields(2)
+    meta = meta_raw[1:].decode("ascii").split(" ")
+    if len(meta) < 5:
+        raise ValueError(f"a raw record has {len(meta)} fields")
+    if meta[-1][:1] in ("R", "C"):
+        (new,) = cur.fields(1)
+        return meta, _path(new), _path(path)
+    return meta, _path(path), None
 
 
 def _path(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _sections(patch: bytes) -> Iterator[bytes]:
-    start = patch.find(b"diff --git ")
-    if start < 0:
-        return
-    while True:
-        nxt = patch.find(_SECTION, start)
-        if nxt < 0:
-            yield patch[start:]
-            return
-        yield patch[start : nxt + 1]
-        start = nxt + 1
+def _section_end(buf: bytes, start: int) -> int:
+    """The newline that ends the section running from `start` (before the next file or commit); -1: not in `buf`."""
+    nxt = buf.find(_NEXT_FILE, start)
+    commit = buf.find(_NEXT_COMMIT, start, nxt if nxt >= 0 else len(buf))
+    return commit if commit >= 0 else nxt
 
 
-def _file(meta: list[str], status: str, path: str, old: str | None, body: bytes) -> FileChange:
-    hunks = body.find(b"\n@@ ")
-    head = body if hunks < 0 else body[:hunks]
-    binary = _BINARY.search(head) is not None
-    added, removed, added_text, removed_text = (
-        _lines(body[hunks + 1 :]) if hunks >= 0 and not binary else ((), (), "", "")
-    )
-    return FileChange(
-        status=status,  # type: ignore[arg-type]  # git's status letters
-        path=path,
-        old_path=old,
-        binary=binary,
-        added=added,
-        removed=removed,
-        added_text=added_text,
-        removed_text=removed_text,
-        old_mode=meta[0],
-        new_mode=meta[1],
-        new_oid=meta[3],
-    )
+def _section(
+    cur: Cursor, budget: int, spill: Spill | None
+) -> tuple[bool, bytes, tuple[int, int] | None, Reread | None]:
+    """The patch section at the cursor: (binary, its hunks, None, None), or, past the budget,
+    (binary, b"", (added, removed), what gives the spilled hunks back).
+
+    `budget` is how many bytes of hunks may still be kept (-1: no limit); past it they are
+    counted as they stream by, and written to `spill` (dropped without one).
+    """
+    if not cur.at(_FILE):
+        return False, b"", None, None
+    start = cur.pos
+    while True:  # the head: up to the first hunk or the section's end
+        end = _section_end(cur.buf, start)
+        hunks = cur.buf.find(_HUNKS, start, end if end >= 0 else len(cur.buf))
+        if hunks >= 0 or end >= 0 or cur.more() < 0:
+            start = cur.pos
+            break
+        start = cur.pos
+    if hunks < 0:  # a binary file, a mode change, a pure rename: no lines
+        stop = end if end >= 0 else len(cur.buf)
+        binary = _BINARY.search(cur.buf, start, stop) is not None
+        cur.pos = stop + 1 if end >= 0 else stop
+        return binary, b"", None, None
+    binary = _BINARY.search(cur.buf, start, hunks) is not None
+    cur.pos = hunks + 1
+    return (binary, *_hunks(cur, budget, spill))
 
 
-def _lines(hunks: bytes) -> tuple[tuple[Line, ...], tuple[Line, ...], str, str]:
-    """Added and removed lines with their numbers, and each side as one text (decoded once)."""
-    added: list[Line] = []
-    removed: list[Line] = []
-    added_text: list[str] = []
-    removed_text: list[str] = []
-    new_no = old_no = 0
-    for raw in hunks.decode("utf-8", "replace").split("\n"):
-        first = raw[:1]
-        if first == "+":
-            text = raw[1:]
-            added.append(Line(new_no, text))
-            added_text.append(text)
-            new_no += 1
-        elif first == "-":
-            text = raw[1:]
-            removed.append(Line(old_no, text))
-            removed_text.append(text)
-            old_no += 1
-        elif first == "@" and (m := _HUNK.match(raw)):
-            old_no, new_no = int(m.group(1)), int(m.group(2))
-    return tuple(added), tuple(removed), "\n".join(added_text), "\n".join(removed_text)
+def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[int, int] | None, Reread | None]:
+    """The hunks from the cursor to the section's end: kept when they fit `budget`, else counted and spilled."""
+    while True:  # keep them: the whole section is in the buffer, within the budget
+        start = cur.pos
+        end = _section_end(cur.buf, start)
+        stop = end + 1 if end >= 0 else len(cur.buf)
+        if 0 <= budget < stop - start:
+            break
+        if end >= 0 or (cur.more() < 0):
+            stop = end + 1 if end >= 0 else len(cur.buf)
+            cur.pos = stop
+            return cur.buf[start:stop], None, None
+    added = removed = 0
+    first = spill.write(b"") if spill is not None else 0
+    while True:  # count them as they stream by
+        buf, start = cur.buf, cur.pos
+        end = _section_end(buf, start)
+        done = end >= 0 or cur.eof
+        stop = (end + 1 if end >= 0 else len(buf)) if done else max(start, len(buf) - _TAIL)
+        # a pair that starts just before `stop` is counted now: the next piece starts at `stop`
+        upto = stop if done else stop + 1
+        added, removed = added + buf.count(b"\n+", start, upto), removed + buf.count(b"\n-", start, upto)
+        last = spill.write(buf[start:stop]) if spill is not None else 0
+        cur.pos = stop
+        if done:
+            return b"", (added, removed), spill.reader(first, last) if spill is not None else None
+        cur.more()

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 
 from agentops_hooks import exemptions
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
-from agentops_hooks.kinds.history import CommitSummary
+from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.model import AgentVerdict, Commit, CommitResult, Finding, Message, Rule, Waiver
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
@@ -105,7 +105,7 @@ def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
     """
     out: dict[str, Commit] = {}
     for kind, (removed, combined) in per_rule_set(rules, ("prefilters",), lambda: _line_prefilters(rules)).items():
-        files = tuple(f for f in commit.files if not f.binary and (text := f.text(removed)) and combined.search(text))
+        files = tuple(f for f in commit.files if not f.binary and any(combined.search(t) for t in f.texts(removed)))
         out[kind] = commit if len(files) == len(commit.files) else dataclasses.replace(commit, files=files)
     return out
 
@@ -149,39 +149,60 @@ def summarize(result: CommitResult, policy: exemptions.Policy | None = None) -> 
     c = result.commit
     policy = policy or exemptions.Policy()
     held = exemptions.parse(c.message, policy.today or c.committer.date, c.author.email, policy.is_agent_identity)
-    return history.summarize(c, result.agent, ((e.rule_id, e.reason) for e in held if e.problem is None))
+    failing = [f for f in result.findings if f.waived is None]
+    failed = frozenset({*(f.factor for f in failing if f.factor), *("*" * bool(failing))})
+    return history.summarize(c, result.agent, ((e.rule_id, e.reason) for e in held if e.problem is None), failed)
+
+
+class RangeRun:
+    """Every range rule judging a range as its commits stream by (oldest first), in flat memory.
+
+    `add` each judged commit's summary and `end` once: each returns the range findings completed
+    then, with the summaries of the commits they name, waived where an exemption holds.
+    """
+
+    def __init__(self, rules: Sequence[Rule], policy: exemptions.Policy | None = None) -> None:
+        self.policy = policy
+        self.folds = [
+            (rule, check(rule))
+            for rule in rules
+            if scope_of(rule) is Scope.RANGE and (check := KINDS[rule.kind].range_check) is not None
+        ]
+
+    def __bool__(self) -> bool:
+        return bool(self.folds)
+
+    def add(self, commit: CommitSummary) -> list[Named]:
+        """Take the next commit."""
+        return [
+            self._waive(rule, n) for rule, fold in self.folds if applies(rule, commit.verdict) for n in fold.add(commit)
+        ]
+
+    def end(self) -> list[Named]:
+        """The range is over."""
+        return [self._waive(rule, named) for rule, fold in self.folds for named in fold.end()]
+
+    def _waive(self, rule: Rule, named: Named) -> Named:
+        """Waived by an exemption trailer in one of its commits, or by the ignore file naming one of them."""
+        finding, commits = named
+        if not rule.exemptible:
+            return named
+        for reason in (reason for c in commits for rule_id, reason in c.exempt if rule_id == rule.id):
+            return dataclasses.replace(finding, waived=Waiver("trailer", reason)), commits
+        for prefix, ids in (self.policy.ignored if self.policy else {}).items():
+            if rule.id in ids and any(sha.startswith(prefix) for sha in finding.commits):
+                reason = ids[rule.id] or "listed in .agentops-ignore"
+                return dataclasses.replace(finding, waived=Waiver("ignore-file", reason)), commits
+        return named
 
 
 def check_range(
     rules: Sequence[Rule], commits: Sequence[CommitSummary], policy: exemptions.Policy | None = None
 ) -> list[Finding]:
     """Every range rule over the commits it applies to (oldest first), findings naming their commits."""
-    findings: list[Finding] = []
-    for rule in rules:
-        check_commits = KINDS[rule.kind].range_check
-        if scope_of(rule) is not Scope.RANGE or check_commits is None:
-            continue
-        judged = [c for c in commits if applies(rule, c.verdict)]
-        findings += [_waive_range(f, rule, judged, policy) for f in check_commits(rule, judged)]
-    return findings
-
-
-def _waive_range(
-    finding: Finding, rule: Rule, commits: Sequence[CommitSummary], policy: exemptions.Policy | None
-) -> Finding:
-    """Waived by an exemption trailer in one of its commits, or by the ignore file naming one of them."""
-    if not rule.exemptible:
-        return finding
-    for c in commits:
-        if c.sha in finding.commits:
-            for rule_id, reason in c.exempt:
-                if rule_id == rule.id:
-                    return dataclasses.replace(finding, waived=Waiver("trailer", reason))
-    for prefix, ids in (policy.ignored if policy else {}).items():
-        if rule.id in ids and any(sha.startswith(prefix) for sha in finding.commits):
-            reason = ids[rule.id] or "listed in .agentops-ignore"
-            return dataclasses.replace(finding, waived=Waiver("ignore-file", reason))
-    return finding
+    run = RangeRun(rules, policy)
+    named = [n for c in commits for n in run.add(c)] + run.end()
+    return [finding for finding, _ in named]
 
 
 def range_result(findings: Sequence[Finding]) -> CommitResult:

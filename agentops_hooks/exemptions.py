@@ -112,7 +112,9 @@ def _inline_allows(commit: Commit) -> dict[tuple[str, int], tuple[str, str]]:
     """(path, line) → (rule id, reason) for each inline allow comment on an added line."""
     found: dict[tuple[str, int], tuple[str, str]] = {}
     for change in commit.files:
-        for line in change.added:
+        if not any("agentops:" in text for text in change.texts()):
+            continue
+        for line in change.lines():
             if "agentops:" in line.text and (m := INLINE.search(line.text)):
                 found[(change.path, line.number)] = (m.group("rule"), m.group("reason") or "")
     return found

@@ -24,10 +24,10 @@ DIFF_ARGS = (
 # files above the size limit are judged by file-limits only: git diffs them as binary, so their
 # lines never reach us (a 200 MB text file would otherwise cost gigabytes here)
 BIG_FILE = ("-c", "core.bigFileThreshold=5m")
-MARK = b"\x00\x01AGENTOPS\x02"
 # sha, parents, author, committer, then the raw message; a NUL ends each field
 LOG_FORMAT = "%x00%x01AGENTOPS%x02%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x00"
-_CHUNK = 1 << 20
+_BLOCK = 1 << 16  # bytes read at a time
+_PIPE = 1 << 20  # the pipe git writes into: git runs ahead by this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,26 +148,49 @@ def resolve(rev: str, cwd: str | None = None) -> str:
     return out.decode().strip()
 
 
-def log_chunks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
-    """One `git log` process streamed commit by commit (oldest first): each chunk is one commit."""
+def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
+    """One `git log` process (oldest first), its output streamed in blocks as git writes them."""
     args = ["git", *BIG_FILE, "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
     args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
-    proc = subprocess.Popen([*args, *revs, "--"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    buf = b""
+    return stream([*args, *revs, "--"], cwd, "log")
+
+
+def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
+    """A git process's output in blocks as it comes; a failure becomes a GitError with git's reason.
+
+    The pipe is widened (Linux) and read with os.read, so git keeps writing while we judge what
+    it wrote: a scan costs about the larger of git's time and ours, not their sum. git's warnings
+    go to a file, so a long run of them cannot block it.
+    """
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=err)
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        _widen(fd)
+        done = False
+        try:
+            while block := os.read(fd, _BLOCK):
+                yield block
+            done = True
+        finally:
+            if not done:  # the reader stopped early: git need not finish
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            err.seek(0)
+            raise GitError(_reason(err.read(), (name,)))
+
+
+def _widen(fd: int) -> None:
     try:
-        while block := proc.stdout.read(_CHUNK):
-            buf += block
-            parts = buf.split(MARK)
-            buf = parts.pop()
-            yield from (p for p in parts if p)
-        if buf:
-            yield buf
-    finally:
-        proc.stdout.close()
-        err = proc.stderr.read()
-        if proc.wait() != 0:
-            raise GitError(_reason(err, ("log",)))
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE)
+    except (ImportError, OSError):  # not Linux, or a lower limit: the default pipe works, a little slower
+        pass
 
 
 def remote_url(name: str = "origin", cwd: str | None = None) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Verdict = Literal["ai", "automation", "human"]
@@ -18,29 +20,110 @@ class Line:
     text: str
 
 
+WINDOW = 1 << 16  # a file's added (or removed) lines are searched in texts of about this size
+
+
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """One file of a commit, as git's --raw record and patch describe it."""
+    """One file of a commit, as git's --raw record and patch describe it.
+
+    The lines stay in `patch` (git's `-U0` hunks, undecoded) until a rule asks for them: a history
+    scan passes millions of added lines, and one search of a file's text rules most files out. A
+    section too large to keep (diffparse.BUDGET) has only its `counts`, and `reread` streams its
+    hunks from git again when a rule asks.
+    """
 
     status: Literal["A", "M", "D", "R", "C", "T", "U", "X"]
     path: str
     old_path: str | None = None
     binary: bool = False
     size: int | None = None
-    added: tuple[Line, ...] = ()
-    removed: tuple[Line, ...] = ()
     old_mode: str = ""
     new_mode: str = ""
     new_oid: str = ""
-    added_text: str | None = None  # the added lines joined by newlines, when the parser kept them
-    removed_text: str | None = None
+    patch: bytes = b""  # from the first `@@`; every other line starts with `+`, `-`, `\\` or `@@`
+    counts: tuple[int, int] | None = None  # (added, removed) when the lines are not in `patch`
+    reread: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False, repr=False)
+    _text: dict[bool, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def text(self, removed: bool = False) -> str:
-        """Added (or removed) lines as one text: one regex call can rule a whole file out."""
-        kept = self.removed_text if removed else self.added_text
+    @property
+    def added(self) -> tuple[Line, ...]:
+        """The added lines with their numbers in the new file."""
+        return tuple(self.lines())
+
+    @property
+    def removed(self) -> tuple[Line, ...]:
+        """The removed lines with their numbers in the old file."""
+        return tuple(self.lines(removed=True))
+
+    def held(self) -> FileChange:
+        """The same file with its lines in memory: it outlives its place in a streamed history."""
+        if self.reread is None:
+            return self
+        return replace(self, patch=b"".join(self.reread()), counts=None, reread=None)
+
+    def count(self, removed: bool = False) -> int:
+        """How many lines the change adds (or removes), without reading them."""
+        if self.counts is not None:
+            return self.counts[removed]
+        return self.patch.count(b"\n-" if removed else b"\n+")
+
+    def lines(self, removed: bool = False) -> Iterator[Line]:
+        """Added (or removed) lines one at a time, numbered from the hunk headers."""
+        sign = "-" if removed else "+"
+        number = 0
+        for window in self._windows():
+            for raw in window.decode("utf-8", "replace").split("\n"):
+                first = raw[:1]
+                if first == sign:
+                    yield Line(number, raw[1:])
+                    number += 1
+                elif first == "@" and (m := _HUNK.match(raw)):
+                    number = int(m.group(1 if removed else 2))
+
+    def texts(self, removed: bool = False) -> Iterator[str]:
+        """Added (or removed) lines joined by newlines, in texts of about WINDOW bytes cut at line ends.
+
+        One regex search over a text rules a file out for every line in it, and a huge file never
+        becomes one huge string. A file that fits in one text is joined once and kept.
+        """
+        kept = self._text.get(removed)
         if kept is not None:
-            return kept
-        return "\n".join(line.text for line in (self.removed if removed else self.added))
+            yield kept
+            return
+        pattern = _REMOVED if removed else _ADDED
+        whole = self.reread is None and len(self.patch) <= WINDOW
+        for window in (self.patch,) if whole else self._windows():
+            text = b"\n".join(pattern.findall(window)).decode("utf-8", "replace")
+            if whole:  # joined once, kept for the next rule that asks
+                self._text[removed] = text
+            if text:
+                yield text
+
+    def _windows(self) -> Iterator[bytes]:
+        """The hunks in pieces of about WINDOW bytes, each ending at a line end (the newline dropped)."""
+        carry = b""
+        for block in self.reread() if self.reread is not None else (self.patch,):
+            data = carry + block if carry else block
+            start = 0
+            while len(data) - start > WINDOW and (cut := data.find(b"\n", start + WINDOW)) >= 0:
+                yield data[start:cut]
+                start = cut + 1
+            carry = data[start:]
+        if carry:
+            yield carry
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_ADDED = re.compile(rb"^\+(.*)", re.MULTILINE)
+_REMOVED = re.compile(rb"^-(.*)", re.MULTILINE)
+
+
+def patch_of(added: Sequence[str] = (), removed: Sequence[str] = ()) -> bytes:
+    """The `-U0` patch git would print for these lines, each side numbered from 1 (rule examples)."""
+    head = f"@@ -1,{len(removed)} +1,{len(added)} @@\n"
+    body = "".join(f"-{t}\n" for t in removed) + "".join(f"+{t}\n" for t in added)
+    return (head + body).encode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +186,12 @@ class Commit:
     source: str = "staged"
     branch: str | None = None
     env: tuple[tuple[str, str], ...] = ()
+
+    def held(self) -> Commit:
+        """The same commit with every file's lines in memory, to keep past its turn in a streamed history."""
+        if all(f.reread is None for f in self.files):
+            return self
+        return replace(self, files=tuple(f.held() for f in self.files))
 
     @property
     def short(self) -> str:

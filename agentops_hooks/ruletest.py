@@ -8,7 +8,7 @@ from typing import Any
 
 from agentops_hooks import agents, engine, message
 from agentops_hooks.kinds import Scope, scope_of
-from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Line, Person, Rule
+from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Person, Rule, patch_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +30,7 @@ def case_commit(case: Mapping[str, Any], sha: str = "0" * 40) -> Commit:
             old_path=f.get("old-path"),
             binary=f.get("binary", False),
             size=f.get("size"),
-            added=tuple(Line(i, t) for i, t in enumerate(f.get("added", ()), start=1)),
-            removed=tuple(Line(i, t) for i, t in enumerate(f.get("removed", ()), start=1)),
+            patch=patch_of(f.get("added", ()), f.get("removed", ())),
         )
         for f in case.get("files", ())
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from typing import Any
 
 from agentops_hooks import diffparse, gitrepo, message
 from agentops_hooks.model import Commit, FileChange, Message, Person
@@ -181,24 +182,70 @@ def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
 
 
 def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Generator[Commit, None, None]:
-    """Commits of a revision range, oldest first, parsed one at a time from one git log."""
-    for chunk in gitrepo.log_chunks(revs, include_merges, cwd):
-        yield _commit(chunk)
+    """Commits of a revision range, oldest first, parsed one at a time from one streamed git log."""
+    with Spool() as spool:
+        for fields, files in diffparse.log(gitrepo.log_blocks(revs, include_merges, cwd), spool):
+            sha, parents, an, ae, ad, cn, ce, cd, body = (f.decode("utf-8", "replace") for f in fields)
+            yield Commit(
+                sha=sha,
+                message=message.parse(body),
+                files=files,
+                author=Person(an, ae, ad),
+                committer=Person(cn, ce, cd),
+                parents=tuple(parents.split()),
+                source="range",
+            )
 
 
-def _commit(chunk: bytes) -> Commit:
-    fields = chunk.split(b"\x00", 9)
-    sha, parents, an, ae, ad, cn, ce, cd, body = (f.decode("utf-8", "replace") for f in fields[:9])
-    rest = fields[9] if len(fields) > 9 else b""
-    return Commit(
-        sha=sha,
-        message=message.parse(body),
-        files=diffparse.parse(rest),
-        author=Person(an, ae, ad),
-        committer=Person(cn, ce, cd),
-        parents=tuple(parents.split()),
-        source="range",
-    )
+class Spool:
+    """The patch sections a commit cannot keep in memory, parked in a private temporary file.
+
+    The file holds one commit's sections at a time (it is emptied when the next commit starts), is
+    unlinked from the start, and is read back only when a rule asks for those lines.
+    """
+
+    BLOCK = 1 << 16
+
+    def __init__(self) -> None:
+        self._file: Any = None
+        self._commit = 0
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def next_commit(self) -> None:
+        """Forget the previous commit's sections."""
+        self._commit += 1
+        if self._file is not None and self._file.tell():
+            self._file.seek(0)
+            self._file.truncate()
+
+    def write(self, data: bytes) -> int:
+        """Append bytes; the offset after them."""
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
+        self._file.write(data)
+        return int(self._file.tell())
+
+    def reader(self, start: int, end: int) -> diffparse.Reread:
+        """Gives back bytes `start` to `end` of the current commit's spill, while it is the current one."""
+        commit = self._commit
+
+        def blocks() -> Iterator[bytes]:
+            if commit != self._commit:
+                raise RuntimeError("the lines of a commit already judged were asked for")
+            self._file.flush()
+            fd = self._file.fileno()
+            for at in range(start, end, self.BLOCK):
+                yield os.pread(fd, min(self.BLOCK, end - at), at)
+
+        return blocks
 
 
 def with_sizes(commit: Commit, sizes: gitrepo.BlobSizes) -> Commit:

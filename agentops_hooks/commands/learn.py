@@ -244,7 +244,7 @@ def find_fix(incident: Commit, later: Iterable[Commit]) -> Commit | None:
         for f in commit.files:
             wanted = added.get(f.old_path or f.path) or added.get(f.path)
             if wanted and any(ln.text.strip() in wanted for ln in f.removed):
-                found = commit
+                found = commit.held()  # its lines are read after the stream has moved on
                 break
     return found
 
@@ -796,7 +796,7 @@ def _commit_draft(sha: str, secrets: Sequence[Rule], chosen: Sequence[tuple[str,
     from agentops_hooks import gitrepo, sources
 
     full = gitrepo.resolve(sha)
-    commits = list(sources.history([f"{full}^!"], include_merges=True))
+    commits = [c.held() for c in sources.history([f"{full}^!"], include_merges=True)]
     if not commits:
         raise FatalError(f"commit {full[:7]} has no changes to learn from")
     incident = commits[0]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from agentops_hooks.kinds import diff, history, message, paths
-from agentops_hooks.kinds.history import CommitSummary
+from agentops_hooks.kinds.history import RangeFold
 from agentops_hooks.model import Commit, Finding, Rule
 
 CommitCheck = Callable[[Rule, Commit], Iterator[Finding]]
-RangeCheck = Callable[[Rule, Sequence[CommitSummary]], Iterator[Finding]]
+RangeCheck = Callable[[Rule], RangeFold]  # a fold the range's commits stream through (kinds.history)
 
 
 class Scope(enum.Enum):
@@ -44,8 +44,8 @@ KINDS: dict[str, Kind] = {
     "message-trailers": Kind(Scope.MESSAGE, message.message_trailers),
     "protected-paths": Kind(Scope.COMMIT, paths.protected_paths, needs_message=True),
     "removed-pattern": Kind(Scope.COMMIT, diff.removed_pattern),
-    "scope": Kind(Scope.COMMIT, paths.scope, paths.scope_range),
-    "spiral": Kind(Scope.RANGE, range_check=history.spiral),
+    "scope": Kind(Scope.COMMIT, paths.scope, paths.ScopeRange),
+    "spiral": Kind(Scope.RANGE, range_check=history.Spiral),
 }
 
 

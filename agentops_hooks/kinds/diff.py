@@ -25,10 +25,10 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
         if change.binary or not rule.selects(change.path):
             continue
         # one search over the file's lines joined rules most files out; only a hit looks line by line
-        text = change.text(removed)
-        if not text or (keywords is not None and not keywords.search(text)) or not whole.search(text):
+        texts = change.texts(removed)
+        if not any((keywords is None or keywords.search(t)) and whole.search(t) for t in texts):
             continue
-        for line in change.removed if removed else change.added:
+        for line in change.lines(removed):
             if m := pattern.search(line.text):
                 yield rule.finding(path=change.path, line=line.number, match=m.group())
 

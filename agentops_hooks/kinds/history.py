@@ -1,12 +1,18 @@
-"""Range kinds and the light commit summary they read: no lines, only paths and counts."""
+"""Range kinds and the light commit summary they read: no lines, only paths and counts.
+
+A range kind is a fold: `add` one commit summary at a time (oldest first), `end` when the range
+is over; each yields the findings it completed, with the summaries of the commits they name. A
+fold keeps only what a finding may still need (a spiral, the commits of its current run), so a
+range of any length is judged in flat memory.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Rule
 
@@ -34,17 +40,43 @@ class CommitSummary:
     files: tuple[FileStat, ...] = ()
     author_email: str = ""
     exempt: tuple[tuple[str, str], ...] = ()  # (rule id, reason) of the exemption trailers that hold
+    date: str = ""  # committer date (ISO 8601)
+    failed: frozenset[str] = frozenset()  # factors its own unwaived findings failed, and "*" when any did
+
+
+Named = tuple[Finding, tuple[CommitSummary, ...]]  # a range finding and the summaries of the commits it names
+
+
+class RangeFold(Protocol):
+    """A range rule judging commits as they stream by."""
+
+    def add(self, commit: CommitSummary) -> list[Named]:
+        """Take the next commit; the findings it completed."""
+        ...
+
+    def end(self) -> list[Named]:
+        """The range is over; the findings still open."""
+        ...
 
 
 def stats(files: Iterable[FileChange]) -> tuple[FileStat, ...]:
     """The files of a commit as counts."""
-    return tuple(FileStat(f.path, f.status, len(f.added), len(f.removed), f.old_path) for f in files)
+    return tuple(FileStat(f.path, f.status, f.count(), f.count(removed=True), f.old_path) for f in files)
 
 
-def summarize(commit: Commit, verdict: AgentVerdict, exempt: Iterable[tuple[str, str]] = ()) -> CommitSummary:
+def summarize(
+    commit: Commit, verdict: AgentVerdict, exempt: Iterable[tuple[str, str]] = (), failed: frozenset[str] = frozenset()
+) -> CommitSummary:
     """A commit reduced to its summary."""
     return CommitSummary(
-        commit.sha, commit.message.subject, verdict, stats(commit.files), commit.author.email, tuple(exempt)
+        commit.sha,
+        commit.message.subject,
+        verdict,
+        stats(commit.files),
+        commit.author.email,
+        tuple(exempt),
+        commit.committer.date,
+        failed,
     )
 
 
@@ -66,22 +98,30 @@ def _default_subject() -> Any:
     return regex(SPIRAL_SUBJECT, "spiral: default subject-pattern")
 
 
-def spiral(rule: Rule, commits: Sequence[CommitSummary]) -> Iterator[Finding]:
+class Spiral:
     """Runs of consecutive fix/revert/retry commits on one area, each reported once."""
-    pattern = rule.compiled.get("subject-pattern") or _default_subject()
-    least = rule.param("min-commits", 3)
-    by_file = rule.param("area", "directory") == "file"
-    run: list[tuple[CommitSummary, frozenset[str]]] = []  # the current run and each commit's areas
-    for commit in commits:
-        areas = _areas(commit, by_file) if pattern.search(commit.subject) else frozenset()
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.pattern = rule.compiled.get("subject-pattern") or _default_subject()
+        self.least = rule.param("min-commits", 3)
+        self.by_file = rule.param("area", "directory") == "file"
+        self.run: list[tuple[CommitSummary, frozenset[str]]] = []  # the current run and each commit's areas
+
+    def add(self, commit: CommitSummary) -> list[Named]:
+        """The run this commit breaks, when it was long enough."""
+        areas = _areas(commit, self.by_file) if self.pattern.search(commit.subject) else frozenset()
+        run = self.run
         if areas and run and _shared([*(a for _, a in run), areas]):
             run.append((commit, areas))
-            continue
-        if len(run) >= least:
-            yield _spiral_finding(rule, run)
-        run = [*_tail_sharing(run, areas), (commit, areas)] if areas else []
-    if len(run) >= least:
-        yield _spiral_finding(rule, run)
+            return []
+        found = self.end()
+        self.run = [*_tail_sharing(run, areas), (commit, areas)] if areas else []
+        return found
+
+    def end(self) -> list[Named]:
+        """The current run, when it is long enough."""
+        return [_spiral_finding(self.rule, self.run)] if len(self.run) >= self.least else []
 
 
 def _areas(commit: CommitSummary, by_file: bool) -> frozenset[str]:
@@ -103,9 +143,9 @@ def _tail_sharing(
     return run[start:]
 
 
-def _spiral_finding(rule: Rule, run: list[tuple[CommitSummary, frozenset[str]]]) -> Finding:
+def _spiral_finding(rule: Rule, run: list[tuple[CommitSummary, frozenset[str]]]) -> Named:
     area = ", ".join(sorted(_shared([a for _, a in run])))
     listed = "; ".join(f"{(c.sha or 'staged')[:7]} {c.subject!r}" for c, _ in run)
     problem = f"{len(run)} fix/revert/retry commits in a row on {area}: {listed}"
     finding = rule.finding(problem=problem, area=area, count=str(len(run)))
-    return in_range(finding, (c.sha for c, _ in run))
+    return in_range(finding, (c.sha for c, _ in run)), tuple(c for c, _ in run)

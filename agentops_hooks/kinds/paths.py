@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
+from typing import Generic, TypeVar
 
 from agentops_hooks import agents
-from agentops_hooks.kinds.history import CommitSummary, FileStat, area_of, in_range, stats
+from agentops_hooks.kinds.history import CommitSummary, FileStat, Named, area_of, in_range, stats
 from agentops_hooks.model import Commit, Finding, Rule
 
 CONFIG_FILES = "{config-files}"
 OPERATIONS = {"A": "added", "C": "added", "M": "modified", "T": "modified", "D": "deleted", "R": "renamed"}
+T = TypeVar("T")
 LIMITS = (  # parameter, what it counts
     ("max-files", "files changed"),
     ("max-lines-added", "lines added"),
@@ -21,54 +24,75 @@ LIMITS = (  # parameter, what it counts
 
 def scope(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """One commit's size and spread against the limits, and files outside `allowed`."""
-    yield from _scope(rule, [(commit.sha, stats(commit.files))], per_range=False)
+    tally: _Tally[str | None] = _Tally(rule)
+    tally.add(commit.sha, stats(commit.files))
+    yield from (finding for finding, _ in tally.findings(per_range=False))
 
 
-def scope_range(rule: Rule, commits: Sequence[CommitSummary]) -> Iterator[Finding]:
-    """The same limits over a whole range (`per: range`)."""
-    yield from _scope(rule, [(c.sha, c.files) for c in commits], per_range=True)
+class ScopeRange:
+    """The same limits over a whole range (`per: range`), counted as the commits stream by."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.tally: _Tally[CommitSummary] = _Tally(rule)
+
+    def add(self, commit: CommitSummary) -> list[Named]:
+        """Count the commit (its summary is kept without files: the findings name every counted commit)."""
+        self.tally.add(dataclasses.replace(commit, files=()), commit.files)
+        return []
+
+    def end(self) -> list[Named]:
+        """The limits the range went over, and the files outside `allowed`."""
+        return [(in_range(f, (c.sha for c in who)), tuple(who)) for f, who in self.tally.findings(per_range=True)]
 
 
-def _scope(rule: Rule, commits: Sequence[tuple[str | None, Sequence[FileStat]]], per_range: bool) -> Iterator[Finding]:
-    ignore, allowed = rule.compiled.get("ignore"), rule.compiled.get("allowed")
-    files: set[str] = set()
-    areas: set[str] = set()
-    added = removed = 0
-    counted: list[str | None] = []
-    outside: dict[str, list[str | None]] = {}
-    for sha, changes in commits:
+class _Tally(Generic[T]):
+    """Files, areas and lines counted against a scope rule's limits, one commit (`who`) at a time."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.ignore, self.allowed = rule.compiled.get("ignore"), rule.compiled.get("allowed")
+        self.files: set[str] = set()
+        self.areas: set[str] = set()
+        self.added = self.removed = 0
+        self.counted: list[T] = []
+        self.outside: dict[str, list[T]] = {}
+
+    def add(self, who: T, changes: Sequence[FileStat]) -> None:
+        """Count the files of one commit that the rule selects."""
         counted_here = False
         for f in changes:
-            if not rule.selects(f.path) or (ignore is not None and ignore.match_file(f.path)):
+            if not self.rule.selects(f.path) or (self.ignore is not None and self.ignore.match_file(f.path)):
                 continue
             counted_here = True
-            files.add(f.path)
-            areas.add(area_of(f.path))
-            added, removed = added + f.added, removed + f.removed
-            if allowed is not None and not allowed.match_file(f.path):
-                outside.setdefault(f.path, []).append(sha)
+            self.files.add(f.path)
+            self.areas.add(area_of(f.path))
+            self.added, self.removed = self.added + f.added, self.removed + f.removed
+            if self.allowed is not None and not self.allowed.match_file(f.path):
+                self.outside.setdefault(f.path, []).append(who)
         if counted_here:
-            counted.append(sha)
-    counts = {
-        "max-files": len(files),
-        "max-lines-added": added,
-        "max-lines-deleted": removed,
-        "max-lines": added + removed,
-        "max-areas": len(areas),
-    }
-    where = f"the range ({len(counted)} commits): " if per_range else ""
-    for name, what in LIMITS:
-        limit = rule.param(name)
-        if limit is None or counts[name] <= limit:
-            continue
-        listed = f" ({', '.join(sorted(areas))})" if name == "max-areas" else ""
-        problem = f"{where}{counts[name]:,} {what}{listed} (limit {limit:,})"
-        finding = rule.finding(problem=problem, count=str(counts[name]), limit=str(limit))
-        yield in_range(finding, counted) if per_range else finding
-    globs = ", ".join(rule.param("allowed", ()))
-    for path, shas in outside.items():
-        finding = rule.finding(path=path, problem=f"{path} is outside the allowed paths ({globs})")
-        yield in_range(finding, shas) if per_range else finding
+            self.counted.append(who)
+
+    def findings(self, per_range: bool) -> Iterator[tuple[Finding, list[T]]]:
+        """Each limit gone over, and each file outside `allowed`, with the commits that count."""
+        rule = self.rule
+        counts = {
+            "max-files": len(self.files),
+            "max-lines-added": self.added,
+            "max-lines-deleted": self.removed,
+            "max-lines": self.added + self.removed,
+            "max-areas": len(self.areas),
+        }
+        where = f"the range ({len(self.counted)} commits): " if per_range else ""
+        for name, what in LIMITS:
+            limit = rule.param(name)
+            if limit is None or counts[name] <= limit:
+                continue
+            listed = f" ({', '.join(sorted(self.areas))})" if name == "max-areas" else ""
+            problem = f"{where}{counts[name]:,} {what}{listed} (limit {limit:,})"
+            yield rule.finding(problem=problem, count=str(counts[name]), limit=str(limit)), self.counted
+        globs = ", ".join(rule.param("allowed", ()))
+        for path, who in self.outside.items():
+            yield rule.finding(path=path, problem=f"{path} is outside the allowed paths ({globs})"), who
 
 
 def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:

@@ -1,8 +1,8 @@
 """A pure accumulator over CommitResults: counts and small top-N lists, one commit at a time.
 
 Nothing here keeps a commit: each result is read, counted and dropped, so a report over a long
-history holds counts, a few bounded lists and one (verdict, week, factors) entry per commit that a
-range rule judged (range findings arrive last and name their commits by sha).
+history holds counts and a few bounded lists. Range rules run here (engine.RangeRun), so each
+range finding arrives as soon as it is complete, with the summaries of the commits it names.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentops_hooks import exemptions
 from agentops_hooks import message as msg
-from agentops_hooks.engine import RANGE_FINDINGS, applies
-from agentops_hooks.kinds import Scope, scope_of
+from agentops_hooks.engine import RANGE_FINDINGS, RangeRun, applies, summarize
+from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.kinds.message import NA, commit_type
 from agentops_hooks.model import Commit, CommitResult, Finding, Message, Rule
 from agentops_hooks.report import document as doc
@@ -52,7 +53,7 @@ def present_sections(message: Message, aliases: dict[str, str]) -> tuple[str, ..
 
 
 def _lines(commit: Commit) -> tuple[int, int]:
-    return sum(len(f.added) for f in commit.files), sum(len(f.removed) for f in commit.files)
+    return sum(f.count() for f in commit.files), sum(f.count(removed=True) for f in commit.files)
 
 
 @dataclass(slots=True)
@@ -61,6 +62,7 @@ class Accumulator:
 
     rules: tuple[Rule, ...]
     ignored: Callable[[Commit], bool] = lambda c: False
+    policy: exemptions.Policy | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     commits: dict[str, int] = field(default_factory=doc.counts)
     checked: dict[str, int] = field(default_factory=doc.counts)
@@ -80,13 +82,16 @@ class Accumulator:
     learning_counts: dict[str, int] = field(default_factory=doc.counts)
     learnings: collections.deque[dict[str, Any]] = field(default_factory=lambda: collections.deque(maxlen=RECENT))
     spirals: list[dict[str, Any]] = field(default_factory=list)
-    seen: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)  # sha → (verdict, week, factors)
-    seq: int = 0
-    applied: dict[str, tuple[list[str], list[str], bool]] = field(
+    ranges: RangeRun = field(init=False)
+    marks: dict[str, frozenset[str]] = field(
         default_factory=dict
-    )  # verdict → rule ids, factors, any range rule
+    )  # sha → factors failed, of commits range findings name
+    named: set[tuple[str, str]] = field(default_factory=set)  # (rule id, sha) already counted as failed
+    seq: int = 0
+    applied: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # verdict → rule ids, factors
 
     def __post_init__(self) -> None:
+        self.ranges = RangeRun(self.rules, self.policy)
         self.rule_counts = {r.id: doc.checked_failed() for r in self.rules}
         self.factor_counts = {f: doc.checked_failed() for f in doc.FACTORS}
         self.sections = {s: doc.counts() for s in (*doc.SECTIONS, "complete")}
@@ -94,8 +99,7 @@ class Accumulator:
 
     def add(self, result: CommitResult) -> None:
         """Count one judged commit, or the range's findings (the last result of a stream)."""
-        if result.commit.source == RANGE_FINDINGS:
-            self._add_range(result.findings)
+        if result.commit.source == RANGE_FINDINGS:  # range rules run here, as the commits pass
             return
         c, v = result.commit, result.agent.kind
         self.seq += 1
@@ -125,9 +129,8 @@ class Accumulator:
         v = result.agent.kind
         if v not in self.applied:  # applies-to depends on the verdict alone: decide once per verdict
             rules = [r for r in self.rules if applies(r, result.agent)]
-            ranged = any(scope_of(r) is Scope.RANGE for r in rules)
-            self.applied[v] = ([r.id for r in rules], sorted({r.factor for r in rules if r.factor}), ranged)
-        applied, applied_factors, ranged = self.applied[v]
+            self.applied[v] = ([r.id for r in rules], sorted({r.factor for r in rules if r.factor}))
+        applied, applied_factors = self.applied[v]
         failing = {f.rule_id: f.factor for f in result.findings if f.waived is None}
         for rule_id in applied:
             self.rule_counts[rule_id]["checked"][v] += 1
@@ -142,9 +145,8 @@ class Accumulator:
         self.failed[v] += bool(failing)
         week["checked"][v] += bool(applied)
         week["failed"][v] += bool(failing)
-        if result.commit.sha and ranged:
-            marks = factors | {"*"} if failing else factors  # "*": the commit already failed something
-            self.seen[result.commit.sha] = (v, doc.iso_week(result.commit.committer.date), marks)
+        if self.ranges and result.commit.sha:
+            self._add_range(self.ranges.add(summarize(result, self.policy)))
 
     def _message(self, result: CommitResult) -> None:
         c, v = result.commit, result.agent.kind
@@ -184,31 +186,32 @@ class Accumulator:
         push = heapq.heappush if len(self.largest) < TOP else heapq.heapreplace
         push(self.largest, (*key, item))
 
-    def _add_range(self, findings: Iterable[Finding]) -> None:
-        counted: set[tuple[str, str]] = set()
-        for f in findings:
-            verdict = self.seen[f.commits[-1]][0] if f.commits and f.commits[-1] in self.seen else "human"
+    def _add_range(self, found: Iterable[Named]) -> None:
+        for f, commits in found:
+            verdict = commits[-1].verdict.kind if commits else "human"
             self.spirals.append(doc.spiral_item(f, verdict))
             if f.waived is not None:
                 self._exempt(f, verdict)
                 continue
             self.finding_counts[verdict] += 1
-            for sha in dict.fromkeys(f.commits):
-                self._range_failed(f, sha, counted)
+            for c in commits:
+                self._range_failed(f, c)
 
-    def _range_failed(self, f: Finding, sha: str, counted: set[tuple[str, str]]) -> None:
-        if sha not in self.seen or (f.rule_id, sha) in counted:
+    def _range_failed(self, f: Finding, c: CommitSummary) -> None:
+        if c.sha is None or (f.rule_id, c.sha) in self.named:
             return
-        counted.add((f.rule_id, sha))
-        v, week, factors = self.seen[sha]
+        self.named.add((f.rule_id, c.sha))
+        v, factors = c.verdict.kind, self.marks.get(c.sha, c.failed)  # "*" in factors: it failed something already
         self.rule_counts.setdefault(f.rule_id, doc.checked_failed())["failed"][v] += 1
         if f.factor in self.factor_counts and f.factor not in factors:
             self.factor_counts[f.factor]["failed"][v] += 1
         if "*" not in factors:
             self.failed[v] += 1
-            self.weeks[week]["failed"][v] += 1
-        self.seen[sha] = (v, week, factors | {"*", f.factor or "*"})
+            self.weeks[doc.iso_week(c.date)]["failed"][v] += 1
+        self.marks[c.sha] = factors | {"*", f.factor or "*"}
 
     def document(self, meta: dict[str, Any]) -> dict[str, Any]:
         """The report as its JSON document (schema_version 1): counts first, derived shares after."""
+        ended, self.ranges = self.ranges, RangeRun(())  # the range is over: its open findings count once
+        self._add_range(ended.end())
         return doc.build(self, meta)

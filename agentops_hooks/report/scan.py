@@ -36,8 +36,8 @@ def report(
     ctx: checks.Context, revs: list[str], facts: dict[str, Any], progress: Callable[[int], None] | None = None
 ) -> dict[str, Any]:
     """One pass: every commit judged by the effective rules, counted as it streams past, then dropped."""
-    acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: checks.ignored(ctx, c))
-    results: Iterable[CommitResult] = checks.history(ctx, revs, keep_lines=True)
+    acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: checks.ignored(ctx, c), policy=ctx.policy())
+    results: Iterable[CommitResult] = checks.history(ctx, revs, keep_lines=True, ranges=False)
     for n, result in enumerate(results, 1):
         acc.add(result)
         if progress:
