@@ -312,3 +312,14 @@ def test_every_builtin_pack_validates(name: str) -> None:
 
     doc = YAML(typ="safe").load(Path(packs.builtin_path(name)).read_text(encoding="utf-8"))
     Draft202012Validator(rulefile.schema()).validate(doc)
+
+
+def test_keywords_are_a_prefilter_per_line_not_per_file(git_repo: Path) -> None:
+    """The schema says a line is searched only when it holds a keyword: another line's keyword does not count."""
+    rules = (
+        'version: 1\nrules:\n  - id: loud-debug\n    kind: added-pattern\n    description: Loud debug calls.\n'
+        '    message: "debug call in {path}"\n    severity: warning\n    pattern: "debug\\\\("\n    keywords: [loud]\n'
+    )
+    _commit("chore: set up", {".agentops.yaml": rules})
+    (sha,), doc = _range([("feat: debug", {"src/app.py": "debug(1)  # loud\ndebug(2)\n"})])
+    assert [(f["path"], f["line"]) for f in _hits(doc, "loud-debug", sha)] == [("src/app.py", 1)]

@@ -61,7 +61,8 @@ def test_secrets_rules_are_blocking_masked_and_prefiltered() -> None:
         assert (rule["severity"], rule.get("exemptible"), rule.get("factor")) == ("error", False, "XI"), rule["id"]
         if rule["kind"] == "added-pattern":
             assert rule.get("redact") is True, rule["id"]
-            assert rule.get("keywords"), f"'{rule['id']}' needs a keywords prefilter"
+            # keywords must be on every matching line; a Discord bot token has no fixed text at all
+            assert rule.get("keywords") or rule["id"] == "discord-bot-token", f"'{rule['id']}' needs a keywords prefilter"
     assert len(SECRETS_IDS) >= 20
 
 

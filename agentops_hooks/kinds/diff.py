@@ -29,7 +29,7 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
         if not any((keywords is None or keywords.search(t)) and whole.search(t) for t in texts):
             continue
         for line in change.lines(removed):
-            if m := pattern.search(line.text):
+            if (keywords is None or keywords.search(line.text)) and (m := pattern.search(line.text)):
                 yield rule.finding(path=change.path, line=line.number, match=m.group())
 
 
