@@ -120,12 +120,36 @@ def _line_prefilters(rules: Sequence[Rule]) -> dict[str, tuple[bool, Any]]:
     return found
 
 
+PREFILTER_MEM = 4 << 20  # RE2's budget for the combined pattern: its program, then its DFA cache
+PREFILTER_MEM_PER_INST = 400  # bytes of budget per instruction, so a larger program keeps DFA room
+PREFILTER_MEM_MAX = 256 << 20
+
+
 @functools.lru_cache(maxsize=8)
 def _combined(patterns: tuple[str, ...]) -> Any:
-    from agentops_hooks import rulefile
+    """One RE2 pattern for all the line rules of a kind, with a budget sized to its program.
 
-    alternatives = "|".join(f"(?:{p})" for p in patterns)
-    return rulefile.regex(f"(?m){alternatives}", "the combined line patterns", max_mem=256 << 20)
+    RE2 caches DFA states up to its budget: a fixed, modest budget keeps a long history's memory
+    flat (the cache refills instead of growing), and room in proportion to the program keeps the
+    DFA from thrashing into RE2's much slower NFA (still correct, only slower).
+    """
+    from agentops_hooks import rulefile
+    from agentops_hooks.errors import RuleFileError
+
+    text = "(?m)" + "|".join(f"(?:{p})" for p in patterns)
+    budget = PREFILTER_MEM
+    while True:
+        try:
+            compiled = rulefile.regex(text, "the combined line patterns", max_mem=budget)
+        except RuleFileError:
+            if budget >= PREFILTER_MEM_MAX:
+                raise
+            budget *= 4
+            continue
+        wanted = compiled.programsize * PREFILTER_MEM_PER_INST
+        if wanted <= budget or budget >= PREFILTER_MEM_MAX:
+            return compiled
+        budget = min(PREFILTER_MEM_MAX, max(budget * 4, wanted))
 
 
 def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[Rule]:
