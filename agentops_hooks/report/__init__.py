@@ -12,8 +12,19 @@ Renderer = Callable[[dict[str, Any]], Iterator[str]]
 
 
 def render_json(report: dict[str, Any]) -> Iterator[str]:
-    """The document itself (schema_version 1, described by schema/report.schema.json)."""
-    yield json.dumps(report, indent=2, ensure_ascii=False)
+    """The document itself (schema_version 1, described by schema/report.schema.json), line by line.
+
+    Encoded piece by piece: a long history's weekly rows never become one string in memory.
+    """
+    line: list[str] = []
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report):
+        *done, rest = chunk.split("\n")
+        if done:
+            yield "".join([*line, done[0]])
+            yield from done[1:]
+            line = []
+        line.append(rest)
+    yield "".join(line)
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -52,6 +52,31 @@ def present_sections(message: Message, aliases: dict[str, str]) -> tuple[str, ..
     return tuple(s for s in doc.SECTIONS if (hit := found.get(s.lower())) and hit[1] and not NA.match(hit[1]))
 
 
+class Week:
+    """One week's counts, kept small (a long history has a row per week): by verdict, commits
+    counted, checked and failed, and per agent."""
+
+    __slots__ = ("counts", "agents")
+    FIELDS = ("by_verdict", "checked", "failed")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(self.FIELDS) * len(doc.VERDICTS))
+        self.agents: dict[str, list[int]] = {}
+
+    def add(self, what: str, verdict: str, n: int = 1) -> None:
+        """Count `n` commits of a verdict under `what` (one of FIELDS)."""
+        self.counts[self.FIELDS.index(what) * 3 + doc.VERDICTS.index(verdict)] += n
+
+    def add_agent(self, name: str, verdict: str) -> None:
+        """Count one commit of an agent."""
+        self.agents.setdefault(name, [0, 0, 0])[doc.VERDICTS.index(verdict)] += 1
+
+    def counted(self, what: str) -> dict[str, int]:
+        """The counts under `what`, by verdict."""
+        at = self.FIELDS.index(what) * 3
+        return dict(zip(doc.VERDICTS, self.counts[at : at + 3], strict=True))
+
+
 def _lines(commit: Commit) -> tuple[int, int]:
     return sum(f.count() for f in commit.files), sum(f.count(removed=True) for f in commit.files)
 
@@ -68,7 +93,7 @@ class Accumulator:
     checked: dict[str, int] = field(default_factory=doc.counts)
     failed: dict[str, int] = field(default_factory=doc.counts)
     agents: dict[str, dict[str, int]] = field(default_factory=dict)
-    weeks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    weeks: dict[str, Week] = field(default_factory=dict)
     rule_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     factor_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     sections: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -105,27 +130,23 @@ class Accumulator:
         self.seq += 1
         week = self._week(doc.iso_week(c.committer.date))
         self.commits[v] += 1
-        week["by_verdict"][v] += 1
+        week.add("by_verdict", v)
         for name in result.agent.agents or (("unknown",) if v != "human" else ()):
             self.agents.setdefault(name, doc.counts())[v] += 1
-            week["agents"].setdefault(name, doc.counts())[v] += 1
+            week.add_agent(name, v)
         if not self.ignored(c):
             self._judged(result, week)
         self._message(result)
         self._findings(result)
         self._size(result)
 
-    def _week(self, key: str) -> dict[str, Any]:
-        if key not in self.weeks:
-            self.weeks[key] = {
-                "by_verdict": doc.counts(),
-                "agents": {},
-                "checked": doc.counts(),
-                "failed": doc.counts(),
-            }
-        return self.weeks[key]
+    def _week(self, key: str) -> Week:
+        week = self.weeks.get(key)
+        if week is None:
+            week = self.weeks[key] = Week()
+        return week
 
-    def _judged(self, result: CommitResult, week: dict[str, Any]) -> None:
+    def _judged(self, result: CommitResult, week: Week) -> None:
         v = result.agent.kind
         if v not in self.applied:  # applies-to depends on the verdict alone: decide once per verdict
             rules = [r for r in self.rules if applies(r, result.agent)]
@@ -143,8 +164,8 @@ class Accumulator:
             self.factor_counts[factor]["failed"][v] += 1
         self.checked[v] += bool(applied)
         self.failed[v] += bool(failing)
-        week["checked"][v] += bool(applied)
-        week["failed"][v] += bool(failing)
+        week.add("checked", v, bool(applied))
+        week.add("failed", v, bool(failing))
         if self.ranges and result.commit.sha:
             self._add_range(self.ranges.add(summarize(result, self.policy)))
 
@@ -207,7 +228,7 @@ class Accumulator:
             self.factor_counts[f.factor]["failed"][v] += 1
         if "*" not in factors:
             self.failed[v] += 1
-            self.weeks[doc.iso_week(c.date)]["failed"][v] += 1
+            self.weeks[doc.iso_week(c.date)].add("failed", v)
         self.marks[c.sha] = factors | {"*", f.factor or "*"}
 
     def document(self, meta: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from agentops_hooks.model import Commit, Finding
 
 if TYPE_CHECKING:
-    from agentops_hooks.report.aggregate import Accumulator
+    from agentops_hooks.report.aggregate import Accumulator, Week
 
 SCHEMA_VERSION = 1
 VERDICTS = ("ai", "automation", "human")
@@ -80,7 +80,7 @@ def spiral_item(f: Finding, verdict: str) -> dict[str, Any]:
 
 def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
     """The document from an accumulator's counts and the run's facts (tool, repository, range)."""
-    weeks = [week_row(k, w) for k, w in sorted(acc.weeks.items())]
+    weeks = [week_row(k, acc.weeks.pop(k)) for k in sorted(acc.weeks)]  # each week's counts become its row
     rules = {r.id: r for r in acc.rules}
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -123,11 +123,17 @@ def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
     return with_repository(report)
 
 
-def week_row(key: str, w: dict[str, Any]) -> dict[str, Any]:
+def week_row(key: str, w: Week) -> dict[str, Any]:
     """One week's counts and shares."""
-    counted = {"by_verdict": w["by_verdict"], "agents": dict(sorted(w["agents"].items()))}
-    counted |= {"checked": w["checked"], "failed": w["failed"]}
-    return {"week": key, "commits": sum(w["by_verdict"].values()), **counted, **derived(w["by_verdict"])}
+    by_verdict = w.counted("by_verdict")
+    agents = {name: dict(zip(VERDICTS, n, strict=True)) for name, n in sorted(w.agents.items())}
+    counted = {
+        "by_verdict": by_verdict,
+        "agents": agents,
+        "checked": w.counted("checked"),
+        "failed": w.counted("failed"),
+    }
+    return {"week": key, "commits": sum(by_verdict.values()), **counted, **derived(by_verdict)}
 
 
 def repository_row(report: dict[str, Any]) -> dict[str, Any]:
