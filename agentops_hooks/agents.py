@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from agentops_hooks.model import AgentVerdict, Commit, Verdict
+from agentops_hooks.values import frozen
 
 _EMAIL = re.compile(r"<([^<>]+)>\s*$")
 _APP = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)\[bot\]@users\.noreply\.github\.com$", re.IGNORECASE)
@@ -32,7 +32,7 @@ AI_APPS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Signature:
     """One marker: where to look, what to match, which agent and verdict it means."""
 

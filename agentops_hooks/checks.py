@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agentops_hooks import agents, config, engine, exemptions, gitrepo, message, rulefile, sources
 from agentops_hooks.errors import GitError
 from agentops_hooks.model import Commit, CommitResult, Finding, Rule
+from agentops_hooks.values import field, frozen, replace
 
 if TYPE_CHECKING:
     from agentops_hooks import ci
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 IGNORE_FILE = ".agentops-ignore"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Context:
     """The repository and effective configuration a check runs with."""
 
@@ -268,7 +267,7 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False, ranges: boo
     try:
         for commit in sources.history(revs, ctx.config.include_merges):
             if branch:
-                commit = dataclasses.replace(commit, branch=branch)
+                commit = replace(commit, branch=branch)
             result = _judge(ctx, commit, with_message=True, sizes=sizes)
             if run and not ignored(ctx, commit):
                 found += [finding for finding, _ in run.add(engine.summarize(result, policy))]
@@ -290,10 +289,9 @@ def ci_branch(env: Mapping[str, str]) -> str | None:
 def light(result: CommitResult) -> CommitResult:
     """The result with its files' paths and line counts but not their lines, so outputs can hold many."""
     files = tuple(
-        dataclasses.replace(f, patch=b"", reread=None, counts=(f.count(), f.count(removed=True)))
-        for f in result.commit.files
+        replace(f, patch=b"", reread=None, counts=(f.count(), f.count(removed=True))) for f in result.commit.files
     )
-    return dataclasses.replace(result, commit=dataclasses.replace(result.commit, files=files))
+    return replace(result, commit=replace(result.commit, files=files))
 
 
 def environ() -> Mapping[str, str]:

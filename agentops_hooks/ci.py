@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from agentops_hooks.errors import FatalError
+from agentops_hooks.values import frozen
 
 ZERO = "0" * 40
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Target:
     """The range a CI run checks, and what the provider says about the pull request."""
 

@@ -14,6 +14,7 @@ from agentops_hooks import __version__, boundary, hooks
 from agentops_hooks.errors import ExitCode, FatalError
 from agentops_hooks.formats import FORMATTERS
 from agentops_hooks.outputs import Options, default_color, emit, exit_code, write_outputs
+from agentops_hooks.values import replace
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -130,7 +131,6 @@ def range_(opts: Options, spec: str | None, base: str | None) -> int:
 @common_options
 def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -> int:
     """Check every commit of the pull request (or push) this CI run is for."""
-    import dataclasses
     import itertools
 
     from agentops_hooks import checks, ci, gitrepo
@@ -148,7 +148,7 @@ def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -
     if squash:
         results = itertools.chain(results, [checks.squash(ctx, target)])
     if not opts.chosen_formats and env.get("GITHUB_ACTIONS") == "true":
-        opts = dataclasses.replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
+        opts = replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
     totals = write_outputs(results, opts, "ci", rules=ctx.config.rules)
     return exit_code(totals)
 

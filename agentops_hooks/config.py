@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from agentops_hooks import __version__, packs, rulefile
 from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.hashing import digest
 from agentops_hooks.model import SEVERITIES, Rule
+from agentops_hooks.values import field, frozen
 
 CONFIG_NAME = ".agentops.yaml"
 DEFAULT_EXTENDS = ("builtin:core", "builtin:secrets")
@@ -20,7 +20,7 @@ REPO_KEYS = ("exclude", "ignore", "agents", "include-merges")
 OVERRIDABLE = ("severity", "applies-to", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Config:
     """The effective configuration: rules in load order, and the repository's settings."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
@@ -11,6 +10,7 @@ from agentops_hooks import exemptions
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
 from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.model import AgentVerdict, Commit, CommitResult, Finding, Message, Rule, Waiver
+from agentops_hooks.values import replace
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
 T = TypeVar("T")
@@ -41,7 +41,7 @@ def check(
     rules = with_config_files(rules, config_files)
     if exclude is not None:
         files = tuple(f for f in commit.files if not exclude.match_file(f.path))  # type: ignore[attr-defined]
-        commit = dataclasses.replace(commit, files=files)
+        commit = replace(commit, files=files)
     skip_message = commit.message.subject.startswith(SKIP_MESSAGE_RULES)
     revert = commit.message.subject.startswith('Revert "')
     narrowed = _narrowed(rules, commit)
@@ -106,7 +106,7 @@ def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
     out: dict[str, Commit] = {}
     for kind, (removed, combined) in per_rule_set(rules, ("prefilters",), lambda: _line_prefilters(rules)).items():
         files = tuple(f for f in commit.files if not f.binary and any(combined.search(t) for t in f.texts(removed)))
-        out[kind] = commit if len(files) == len(commit.files) else dataclasses.replace(commit, files=files)
+        out[kind] = commit if len(files) == len(commit.files) else replace(commit, files=files)
     return out
 
 
@@ -161,7 +161,7 @@ def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[R
 
 def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
     return [
-        dataclasses.replace(r, compiled={**r.compiled, "config-files": names})
+        replace(r, compiled={**r.compiled, "config-files": names})
         if paths.CONFIG_FILES in (r.param("protected") or ())
         else r
         for r in rules
@@ -212,11 +212,11 @@ class RangeRun:
         if not rule.exemptible:
             return named
         for reason in (reason for c in commits for rule_id, reason in c.exempt if rule_id == rule.id):
-            return dataclasses.replace(finding, waived=Waiver("trailer", reason)), commits
+            return replace(finding, waived=Waiver("trailer", reason)), commits
         for prefix, ids in (self.policy.ignored if self.policy else {}).items():
             if rule.id in ids and any(sha.startswith(prefix) for sha in finding.commits):
                 reason = ids[rule.id] or "listed in .agentops-ignore"
-                return dataclasses.replace(finding, waived=Waiver("ignore-file", reason)), commits
+                return replace(finding, waived=Waiver("ignore-file", reason)), commits
         return named
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from agentops_hooks.model import AgentVerdict, Commit, Finding, Message, Rule, Severity, Waiver
+from agentops_hooks.values import field, frozen, replace
 
 KEY = "agentops-exempt"
 APPROVAL = "approved-by"
@@ -18,7 +17,7 @@ INLINE = re.compile(r"agentops:\s*allow\s+(?P<rule>[a-z0-9][a-z0-9-]*)(?:\s+(?P<
 _EMAIL = re.compile(r"<([^<>]+)>")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Exemption:
     """One exemption trailer as written, and why it does not count when it does not."""
 
@@ -28,7 +27,7 @@ class Exemption:
     problem: str | None  # None: valid
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Policy:
     """What may waive a finding in this run."""
 
@@ -133,18 +132,16 @@ def _waive(
     for e in exempt:
         if e.rule_id == rule.id and e.problem is None:
             until = f" (until {e.until})" if e.until else ""
-            return dataclasses.replace(f, waived=Waiver("trailer", e.reason + until))
+            return replace(f, waived=Waiver("trailer", e.reason + until))
     if policy.inline_allow and f.path is not None and f.line is not None:
         for at in ((f.path, f.line), (f.path, f.line - 1)):  # on the line, or on the line above
             allow = inline.get(at)
             if allow and allow[0] == rule.id and allow[1]:
-                return dataclasses.replace(f, waived=Waiver("inline", allow[1]))
+                return replace(f, waived=Waiver("inline", allow[1]))
     if sha:
         for prefix, rules in policy.ignored.items():
             if sha.startswith(prefix) and rule.id in rules:
-                return dataclasses.replace(
-                    f, waived=Waiver("ignore-file", rules[rule.id] or "listed in .agentops-ignore")
-                )
+                return replace(f, waived=Waiver("ignore-file", rules[rule.id] or "listed in .agentops-ignore"))
     return f
 
 

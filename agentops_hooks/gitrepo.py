@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from agentops_hooks.errors import GitError
+from agentops_hooks.values import frozen
 
 DIFF_ARGS = (
     "--no-ext-diff",
@@ -30,7 +30,7 @@ _BLOCK = 1 << 16  # bytes read at a time
 _PIPE = 1 << 20  # the pipe git writes into: git runs ahead by this much
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RepoInfo:
     """Where the work tree and the git directory are."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from typing import TYPE_CHECKING
 
 from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.values import replace
 
 if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook never needs them
     from agentops_hooks.model import CommitResult
@@ -49,14 +49,14 @@ def _anything_staged() -> bool:
 def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:
     """At pre-commit time an exemption may still come with the message: only unwaivable errors block."""
     findings = tuple(
-        dataclasses.replace(
+        replace(
             f, severity="warning", message=f"{f.message} (commit-msg will refuse this unless the message exempts it)"
         )
         if f.severity == "error" and exemptible.get(f.rule_id, True)
         else f
         for f in result.findings
     )
-    return dataclasses.replace(result, findings=findings)
+    return replace(result, findings=findings)
 
 
 def commit_msg(opts: Options, message_file: str) -> int:

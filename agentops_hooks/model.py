@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from agentops_hooks.values import field, frozen, replace
 
 Verdict = Literal["ai", "automation", "human"]
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Line:
     """One added or removed line and its number in the new (or old) file."""
 
@@ -23,7 +24,7 @@ class Line:
 WINDOW = 1 << 16  # a file's added (or removed) lines are searched in texts of about this size
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FileChange:
     """One file of a commit, as git's --raw record and patch describe it.
 
@@ -126,7 +127,7 @@ def patch_of(added: Sequence[str] = (), removed: Sequence[str] = ()) -> bytes:
     return (head + body).encode("utf-8", "surrogateescape")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Trailer:
     """A `Key: value` trailer, key spelled as written."""
 
@@ -135,7 +136,7 @@ class Trailer:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Message:
     """A commit message as git will record it, split into its parts."""
 
@@ -150,7 +151,7 @@ class Message:
         return tuple(t.value for t in self.trailers if t.key.lower() == k)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Person:
     """An author or committer identity with its date (ISO 8601)."""
 
@@ -159,7 +160,7 @@ class Person:
     date: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AgentVerdict:
     """Who made a commit, with the evidence: ai, automation or human."""
 
@@ -173,7 +174,7 @@ class AgentVerdict:
         return self.kind != "human"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Commit:
     """One commit (or the staged change: sha None) with everything a rule sees."""
 
@@ -199,7 +200,7 @@ class Commit:
         return self.sha[:7] if self.sha else ("pr" if self.source == "squash" else "staged")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Waiver:
     """Why a finding does not count: by trailer, inline comment or ignore file."""
 
@@ -207,7 +208,7 @@ class Waiver:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Finding:
     """One violation of one rule, located in a commit, file and line."""
 
@@ -228,7 +229,7 @@ class Finding:
         return self.severity == "error" and self.waived is None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CommitResult:
     """A checked commit, its verdict and its findings, as outputs show them."""
 
@@ -258,7 +259,7 @@ def mask(text: str) -> str:
     return f"{text[:keep]}…[sha256:{sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}]"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """A loaded rule: its declared keys, parameters, and patterns compiled at load time."""
 

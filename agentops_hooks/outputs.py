@@ -5,22 +5,21 @@ No click here: the hook entry (entry.py) writes results without importing the CL
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from agentops_hooks import __version__
 from agentops_hooks.errors import ExitCode, FatalError
 from agentops_hooks.formats import RunInfo, Totals, formatter
 from agentops_hooks.formats.common import RuleDoc
 from agentops_hooks.model import CommitResult, Rule
+from agentops_hooks.values import frozen, replace
 
 SUMMARY_CAP = 1_000_000  # GitHub refuses a step summary over 1 MiB
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Options:
     """The options every checking command shares."""
 
@@ -53,9 +52,7 @@ def write_outputs(
         results = list(results)  # light results (paths, no lines): one pass per format
     totals = Totals()
     for i, (name, path) in enumerate(opts.outputs):
-        lines = formatter(name)(
-            results, dataclasses.replace(run, color=run.color and path is None), totals if i == 0 else Totals()
-        )
+        lines = formatter(name)(results, replace(run, color=run.color and path is None), totals if i == 0 else Totals())
         emit(lines, path)
     if summary_path:
         _append_summary(summary_path, formatter("markdown")(results, run, Totals()))

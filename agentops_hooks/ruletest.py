@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from agentops_hooks import agents, engine, message
 from agentops_hooks.kinds import Scope, scope_of
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Person, Rule, patch_of
+from agentops_hooks.values import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outcome:
     """One example's result: which rule, which case, and what went wrong (None: proven)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 from collections.abc import Generator, Iterator
@@ -10,6 +9,7 @@ from typing import Any
 
 from agentops_hooks import diffparse, gitrepo, message
 from agentops_hooks.model import Commit, FileChange, Message, Person
+from agentops_hooks.values import replace
 
 # the agent-shell variables a local hook may look at (SPEC §4); values are kept as evidence
 AGENT_ENV = (
@@ -173,7 +173,7 @@ def recorded(git_dir: str, consume: bool = False) -> dict[str, str | None] | Non
 
 def with_message(commit: Commit, msg: Message, source: str) -> Commit:
     """The staged change combined with the message that will be recorded."""
-    return dataclasses.replace(commit, message=msg, source=source)
+    return replace(commit, message=msg, source=source)
 
 
 def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
@@ -254,5 +254,5 @@ def with_sizes(commit: Commit, sizes: gitrepo.BlobSizes) -> Commit:
     wanted = [f for f in files if f.status != "D" and f.new_mode != "160000"]
     found = dict(zip((f.new_oid for f in wanted), sizes.many([f.new_oid for f in wanted]), strict=True))
     sized = {id(f) for f in wanted}
-    files = tuple(dataclasses.replace(f, size=found[f.new_oid]) if id(f) in sized else f for f in files)
-    return dataclasses.replace(commit, files=files)
+    files = tuple(replace(f, size=found[f.new_oid]) if id(f) in sized else f for f in files)
+    return replace(commit, files=files)

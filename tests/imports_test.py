@@ -11,7 +11,8 @@ import pytest
 
 from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, git, write
 
-FORBIDDEN = ("click", "git", "jsonschema", "ruamel", "pathspec", "xml", "urllib.request", "hashlib")
+# dataclasses brings inspect, ast, dis and tokenize, and compiles seven methods per class: values.frozen instead
+FORBIDDEN = ("click", "git", "jsonschema", "ruamel", "pathspec", "xml", "urllib.request", "hashlib", "dataclasses", "inspect")
 PROBE = (
     "import json, sys\n"
     "from agentops_hooks.entry import main\n"

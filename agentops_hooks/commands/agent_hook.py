@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from agentops_hooks.commands import bypass
+from agentops_hooks.values import frozen
 
 RUNTIMES = ("claude", "codex", "gemini", "cursor", "copilot")
 SHELL_TOOLS = {"bash", "shell", "run_shell_command", "powershell", "terminal", "exec_command", "local_shell"}
@@ -31,7 +31,7 @@ ADVICE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Answer:
     """What the hook prints and its exit code."""
 

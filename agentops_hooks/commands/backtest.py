@@ -6,7 +6,6 @@ whatever the history size (SPEC §8, §11); the JSON shape is SPEC §12's backte
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,13 +13,14 @@ from typing import Any
 
 from agentops_hooks.errors import FatalError
 from agentops_hooks.model import CommitResult, Finding, Rule
+from agentops_hooks.values import frozen, replace
 
 SCHEMA_VERSION = 1
 MAX_SAMPLES = 5
 VERDICTS = ("ai", "automation", "human")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Hit:
     """A commit a rule caught: its sha and committer date."""
 
@@ -28,7 +28,7 @@ class Hit:
     date: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleTally:
     """One rule's backtest: commits hit, first and last hit, the agent/human split, a few samples."""
 
@@ -40,7 +40,7 @@ class RuleTally:
     samples: tuple[tuple[str, Finding], ...] = ()  # (commit sha, finding)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Backtest:
     """The whole answer: the range scanned, how many commits, one tally per rule."""
 
@@ -118,7 +118,7 @@ def run(ctx: Any, rules: Sequence[Rule], revs: list[str], range_label: str) -> B
 
     if revs == ["HEAD"] and not gitrepo.git("rev-parse", "-q", "--verify", "HEAD^{commit}", ok=(0, 1)).strip():
         return tally((), [r.id for r in rules], range_label)  # no commit yet: nothing to count
-    narrowed = dataclasses.replace(ctx, config=dataclasses.replace(ctx.config, rules=tuple(rules)))
+    narrowed = replace(ctx, config=replace(ctx.config, rules=tuple(rules)))
     return tally(checks.history(narrowed, revs), [r.id for r in rules], range_label)
 
 

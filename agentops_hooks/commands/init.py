@@ -11,12 +11,12 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from agentops_hooks import __version__
 from agentops_hooks.commands.files import read_text
 from agentops_hooks.errors import FatalError
+from agentops_hooks.values import frozen
 
 DEFAULT_REPO = "https://github.com/agentops-hooks/agentops-hooks"
 HOOK_TYPES = ("pre-commit", "commit-msg", "prepare-commit-msg", "pre-push")
@@ -48,7 +48,7 @@ AGENT_FILES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Change:
     """One file init writes: its path, text before (None: new) and after."""
 

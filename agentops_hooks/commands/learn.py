@@ -12,13 +12,13 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from agentops_hooks import rulefile
 from agentops_hooks.commands.files import read_text
 from agentops_hooks.errors import FatalError
 from agentops_hooks.model import Commit, FileChange, Rule
+from agentops_hooks.values import field, frozen, replace
 
 CONFIG_NAME = ".agentops.yaml"
 NEW_CONFIG = "version: 1\nextends: [builtin:core, builtin:secrets, {path}]\n"
@@ -58,7 +58,7 @@ _TRAILING = re.compile(r"[\s;,)\]}]+$")
 FILLERS = ("0", "x", "X", "-", "_")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Piece:
     """One offending line: where it was added, the pattern it gives, the example that pattern must flag."""
 
@@ -69,7 +69,7 @@ class Piece:
     redacted: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Draft:
     """What the commit suggests before the user names it: pattern, paths, examples, default texts."""
 
@@ -86,7 +86,7 @@ class Draft:
     keywords: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FileEdit:
     """One file learn writes: its path, text before (None: new) and after."""
 
@@ -102,7 +102,7 @@ class FileEdit:
         return "".join(difflib.unified_diff(old, new, src, f"b/{shown}"))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Proposal:
     """The new rule (compiled from the new file text) and the files to write."""
 
@@ -787,9 +787,8 @@ def _secrets(ctx: Any) -> tuple[Rule, ...]:
 
 
 def _replace(d: Draft, **changes: Any) -> Draft:
-    import dataclasses
 
-    return dataclasses.replace(d, **changes)
+    return replace(d, **changes)
 
 
 def _commit_draft(sha: str, secrets: Sequence[Rule], chosen: Sequence[tuple[str, int]]) -> Draft:
@@ -866,6 +865,5 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _with_notes(p: Proposal, notes: Sequence[str]) -> Proposal:
-    import dataclasses
 
-    return dataclasses.replace(p, notes=(*notes, *p.notes))
+    return replace(p, notes=(*notes, *p.notes))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 
 from agentops_hooks.engine import RANGE_FINDINGS
 from agentops_hooks.model import CommitResult, Finding
+from agentops_hooks.values import field, frozen
 
 
 def is_range(result: CommitResult) -> bool:
@@ -14,7 +14,7 @@ def is_range(result: CommitResult) -> bool:
     return result.commit.source == RANGE_FINDINGS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunInfo:
     """Facts about this run that outputs mention."""
 
@@ -26,7 +26,7 @@ class RunInfo:
     rules: Mapping[str, RuleDoc] = field(default_factory=dict)  # rule id → what SARIF and JUnit describe
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleDoc:
     """What outputs say about a rule besides its findings."""
 
@@ -36,16 +36,15 @@ class RuleDoc:
     severity: str = "error"
 
 
-@dataclass(slots=True)
 class Totals:
     """Counts kept while results stream past; the exit code comes from here."""
 
-    commits: int = 0
-    with_findings: int = 0
-    by_severity: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
-    waived: int = 0
-    blocking: bool = False
-    range_findings: int = 0
+    __slots__ = ("commits", "with_findings", "by_severity", "waived", "blocking", "range_findings")
+
+    def __init__(self) -> None:
+        self.commits = self.with_findings = self.waived = self.range_findings = 0
+        self.by_severity = {"error": 0, "warning": 0, "info": 0}
+        self.blocking = False
 
     def add(self, result: CommitResult) -> None:
         """Count one checked commit, or the range's own findings."""

@@ -8,18 +8,17 @@ range of any length is judged in flat memory.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Rule
+from agentops_hooks.values import frozen, replace
 
 SPIRAL_SUBJECT = r"(?i)^(fix|hotfix|revert|retry|again)|\b(fix|fixes|fixed|retry|again|take \d+|try \d+)\b"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FileStat:
     """One file of a commit without its lines: path, status and line counts."""
 
@@ -30,7 +29,7 @@ class FileStat:
     old_path: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CommitSummary:
     """What range kinds need of a commit; a long range keeps these, never the lines."""
 
@@ -88,7 +87,7 @@ def area_of(path: str) -> str:
 
 def in_range(finding: Finding, shas: Iterable[str | None]) -> Finding:
     """A range finding: it names the commits involved instead of a line."""
-    return dataclasses.replace(finding, commits=tuple(s for s in shas if s))
+    return replace(finding, commits=tuple(s for s in shas if s))
 
 
 @functools.cache

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Generic, TypeVar
 
 from agentops_hooks import agents
 from agentops_hooks.kinds.history import CommitSummary, FileStat, Named, area_of, in_range, stats
 from agentops_hooks.model import Commit, Finding, Rule
+from agentops_hooks.values import replace
 
 CONFIG_FILES = "{config-files}"
 OPERATIONS = {"A": "added", "C": "added", "M": "modified", "T": "modified", "D": "deleted", "R": "renamed"}
@@ -37,7 +37,7 @@ class ScopeRange:
 
     def add(self, commit: CommitSummary) -> list[Named]:
         """Count the commit (its summary is kept without files: the findings name every counted commit)."""
-        self.tally.add(dataclasses.replace(commit, files=()), commit.files)
+        self.tally.add(replace(commit, files=()), commit.files)
         return []
 
     def end(self) -> list[Named]:

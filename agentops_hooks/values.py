@@ -1,0 +1,128 @@
+"""Frozen value classes, as `@dataclass(frozen=True, slots=True)` makes them, for a fraction of the cost.
+
+Every hook run imports the domain model. `dataclasses` imports `inspect` (and with it `ast`,
+`dis`, `tokenize`) and compiles seven methods per class: about 15 ms over the classes one
+commit-msg run loads, a fifth of the hook's time. `frozen` makes the same kind of class (slots,
+frozen, `__init__` with defaults, equality and hash by field, a repr) from one compiled
+`__init__` and shared methods. `field` and `replace` work as their `dataclasses` namesakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, TypeVar, dataclass_transform
+
+T = TypeVar("T")
+_MISSING: Any = object()
+
+
+class FrozenInstanceError(AttributeError):
+    """A field of a frozen value was assigned (as dataclasses.FrozenInstanceError)."""
+
+
+class Field:
+    """What `field()` says about one field."""
+
+    __slots__ = ("default", "default_factory", "init", "compare", "repr")
+
+    def __init__(
+        self, default: Any, default_factory: Callable[[], Any] | None, init: bool, compare: bool, repr: bool
+    ) -> None:
+        self.default, self.default_factory = default, default_factory
+        self.init, self.compare, self.repr = init, compare, repr
+
+
+def field(
+    *,
+    default: Any = _MISSING,
+    default_factory: Callable[[], Any] | None = None,
+    init: bool = True,
+    compare: bool = True,
+    repr: bool = True,
+) -> Any:
+    """A field's default (or factory for a fresh one), and whether `__init__`, `==` and repr take it."""
+    return Field(default, default_factory, init, compare, repr)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def frozen(cls: type[T]) -> type[T]:
+    """The class as a frozen, slotted value class, its fields read from its annotations in order."""
+    fields = [(name, _field_of(cls.__dict__.get(name, _MISSING))) for name in cls.__dict__.get("__annotations__", {})]
+    names = tuple(name for name, _ in fields)
+    compared = attrgetter(*[n for n, f in fields if f.compare]) if any(f.compare for _, f in fields) else _nothing
+    shown = tuple(n for n, f in fields if f.repr)
+
+    def __eq__(self: Any, other: Any) -> Any:
+        return compared(self) == compared(other) if other.__class__ is self.__class__ else NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(compared(self))
+
+    def __repr__(self: Any) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in shown)})"
+
+    def __getstate__(self: Any) -> list[Any]:
+        return [getattr(self, n) for n in names]
+
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for n, v in zip(names, state, strict=True):
+            object.__setattr__(self, n, v)
+
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
+    namespace |= {
+        "__slots__": names,
+        "__value_fields__": tuple(n for n, f in fields if f.init),
+        "__init__": _init(cls.__qualname__, fields),
+        "__eq__": __eq__,
+        "__hash__": __hash__,
+        "__repr__": __repr__,
+        "__setattr__": _refuse,
+        "__delattr__": _refuse,
+        "__getstate__": __getstate__,
+        "__setstate__": __setstate__,
+    }
+    made: type[T] = type(cls.__name__, cls.__bases__, namespace)
+    return made
+
+
+def replace(obj: T, /, **changes: Any) -> T:
+    """A copy of the value with some fields changed (fields `__init__` does not take are made anew)."""
+    for name in obj.__value_fields__:  # type: ignore[attr-defined]
+        if name not in changes:
+            changes[name] = getattr(obj, name)
+    return obj.__class__(**changes)
+
+
+def _field_of(default: Any) -> Field:
+    return default if isinstance(default, Field) else Field(default, None, True, True, True)
+
+
+def _nothing(_: object) -> tuple[()]:
+    return ()
+
+
+def _refuse(self: object, name: str, *_: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r} of a frozen {type(self).__qualname__}")
+
+
+def _init(qualname: str, fields: list[tuple[str, Field]]) -> Callable[..., None]:
+    """`__init__`, compiled once per class: defaults bound as names, factories called per instance."""
+    scope: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
+    params, body = [], []
+    for name, f in fields:
+        scope[f"_default_{name}"], scope[f"_factory_{name}"] = f.default, f.default_factory
+        if not f.init:
+            body.append(f"_set(self, {name!r}, _factory_{name}() if _factory_{name} else _default_{name})")
+            continue
+        if f.default_factory is not None:
+            params.append(f"{name}=_MISSING")
+            body.append(f"_set(self, {name!r}, _factory_{name}() if {name} is _MISSING else {name})")
+            continue
+        params.append(f"{name}=_default_{name}" if f.default is not _MISSING else name)
+        body.append(f"_set(self, {name!r}, {name})")
+    source = f"def __init__(self, {', '.join(params)}):\n    " + ("\n    ".join(body) or "pass")
+    exec(source, scope)  # our own text, from field names only: what dataclasses does too
+    init: Callable[..., None] = scope["__init__"]
+    init.__qualname__ = f"{qualname}.__init__"
+    return init
