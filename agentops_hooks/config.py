@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from agentops_hooks import __version__, packs, rulefile
@@ -110,10 +109,10 @@ def load(
     loader = _Loader(trust_cache, toplevel, source or WorkTree())
     if path is None:
         doc: dict[str, Any] = {"version": 1, "extends": list(DEFAULT_EXTENDS)}
-        raws = loader.resolve("(defaults)", doc, Path.cwd(), set())
+        raws = loader.resolve("(defaults)", doc, os.getcwd(), set())
     else:
         doc = loader.read(path)
-        raws = loader.resolve(path, doc, Path(path).resolve().parent, set(), pack)
+        raws = loader.resolve(path, doc, os.path.dirname(os.path.realpath(path)), set(), pack)
     # every pattern was compiled once when its file was validated (or its override applied): lazy here
     rules = tuple(rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"], lazy=True) for r in raws)
     ignore = doc.get("ignore") or {}
@@ -169,13 +168,12 @@ class _Loader:
         return path
 
     def resolve(
-        self, path: str, doc: Mapping[str, Any], base: Path, seen: set[str], pack: str = "local"
+        self, path: str, doc: Mapping[str, Any], base: str, seen: set[str], pack: str = "local"
     ) -> list[dict[str, Any]]:
         """Rules of `doc` and what it extends, with its overrides, disable and floor applied."""
         raws: list[dict[str, Any]] = []
         for ref in doc.get("extends") or ():
-            target, name = self._target(ref, base, path)
-            key = str(target)
+            key, name = self._target(ref, base, path)
             if key in seen:
                 raise RuleFileError(
                     f"{_locate(path, ['extends'])}: '{ref}' is extended twice or in a cycle; name each pack once"
@@ -187,7 +185,7 @@ class _Loader:
                 raise RuleFileError(
                     f"{_locate(key, [], bad[0])}: '{bad[0]}' belongs in the repository's {CONFIG_NAME}, not in a pack"
                 )
-            raws += self.resolve(key, sub, target.parent, seen, name)
+            raws += self.resolve(key, sub, os.path.dirname(key), seen, name)
         for i, rule in enumerate(doc.get("rules") or ()):
             named = pack.startswith(("builtin:", "pkg:"))
             origin = f"{pack if named else self._display(path)} rule #{i + 1}"
@@ -207,16 +205,16 @@ class _Loader:
         _unique(raws)
         return _tune(path, doc, raws, self.disabled)
 
-    def _root(self, base: Path) -> Path:
+    def _root(self, base: str) -> str:
         """What a relative `extends` may reach: the repository, or a file's own folder outside one (a pack)."""
-        real = base.resolve()
+        real = os.path.realpath(base)
         if self.toplevel:
-            top = Path(os.path.realpath(self.toplevel))
-            if real.is_relative_to(top):
+            top = os.path.realpath(self.toplevel)
+            if _inside(real, top):
                 return top
         return real
 
-    def _target(self, ref: str, base: Path, path: str) -> tuple[Path, str]:
+    def _target(self, ref: str, base: str, path: str) -> tuple[str, str]:
         if ref.startswith(("builtin:", "pkg:")):
             find = packs.builtin_path if ref.startswith("builtin:") else packs.entry_point_path
             try:
@@ -229,15 +227,20 @@ class _Loader:
                 " relative to this file (builtin: and pkg: packs load shared rules)"
             )
         root = self._root(base)
-        target = (base / ref).resolve()  # symlinks followed: a link that escapes is caught below
-        if not target.is_relative_to(root):
+        target = os.path.realpath(os.path.join(base, ref))  # symlinks followed: a link that escapes is caught below
+        if not _inside(target, root):
             raise RuleFileError(
                 f"{_locate(path, ['extends'])}: extends '{ref}': resolves outside the repository ({target});"
                 " extended files must stay inside it (builtin: and pkg: packs load shared rules)"
             )
-        if not self.source.is_file(str(target)):
+        if not self.source.is_file(target):
             raise RuleFileError(f"{_locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
-        return target, self._display(str(target))
+        return target, self._display(target)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether a real path is the folder or below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _unique(raws: list[dict[str, Any]]) -> None:
@@ -343,7 +346,7 @@ def _cached_load(path: str, text: str, trust_cache: bool) -> dict[str, Any]:
     content = digest(text.encode())
     key = digest(f"{__version__}\0{path}\0{content}".encode())
     folder = _cache_dir()
-    cache_file = folder / f"{key}.json"
+    cache_file = os.path.join(folder, f"{key}.json")
     if trust_cache:
         doc = _cache_read(folder, cache_file, key, content)
         if doc is not None:
@@ -360,11 +363,12 @@ def _private(st: os.stat_result) -> bool:
     return mine and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(st.st_mode)
 
 
-def _cache_read(folder: Path, cache_file: Path, key: str, content: str) -> dict[str, Any] | None:
+def _cache_read(folder: str, cache_file: str, key: str, content: str) -> dict[str, Any] | None:
     try:
         if not (_private(os.lstat(folder)) and _private(os.lstat(cache_file))):
             return None  # another user could have written it: validate the file instead
-        head, _, data = cache_file.read_bytes().partition(b"\n")
+        with open(cache_file, "rb") as f:
+            head, _, data = f.read().partition(b"\n")
         meta = json.loads(head)
         if meta != {"key": key, "content": content, "data": digest(key.encode() + b"\0" + data)}:
             return None
@@ -374,12 +378,12 @@ def _cache_read(folder: Path, cache_file: Path, key: str, content: str) -> dict[
     return doc if isinstance(doc, dict) else None
 
 
-def _cache_write(folder: Path, cache_file: Path, key: str, content: str, doc: dict[str, Any]) -> None:
+def _cache_write(folder: str, cache_file: str, key: str, content: str, doc: dict[str, Any]) -> None:
     data = json.dumps(doc).encode()
     meta = json.dumps({"key": key, "content": content, "data": digest(key.encode() + b"\0" + data)}).encode()
-    tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+    tmp = f"{cache_file.removesuffix('.json')}.{os.getpid()}.tmp"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(meta + b"\n" + data)
@@ -388,6 +392,6 @@ def _cache_write(folder: Path, cache_file: Path, key: str, content: str, doc: di
         pass  # the cache only saves time
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "agentops-hooks" / "rules"
+    return os.path.join(base, "agentops-hooks", "rules")

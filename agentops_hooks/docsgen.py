@@ -111,14 +111,14 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]
 
 def _pack_rules(name: str) -> list[dict[str, Any]]:
     """The rules a built-in pack defines itself (not those it extends), as validated plain data."""
-    path = packs.builtin_path(name)
+    path = Path(packs.builtin_path(name))
     return list(rulefile.load_text(str(path), path.read_text("utf-8")).get("rules") or ())
 
 
 def _pack_summary(name: str) -> str:
     """The pack's header comment: `# builtin:NAME — summary` and its continuation lines."""
     words: list[str] = []
-    for line in packs.builtin_path(name).read_text("utf-8").splitlines():
+    for line in Path(packs.builtin_path(name)).read_text("utf-8").splitlines():
         if line.startswith(f"# builtin:{name}"):
             words = [line.partition("—")[2].strip() or line.removeprefix("# ").strip()]
         elif words and line.startswith("# ") and line[2:].strip():
@@ -133,7 +133,7 @@ def packs_markdown() -> str:
     """docs/packs.md: each built-in pack and a table of its rules."""
     out = [PACKS_INTRO.rstrip("\n"), "", GENERATED.format(source="rules/*.yaml"), ""]
     for name in packs.builtin_names():
-        path = packs.builtin_path(name)
+        path = Path(packs.builtin_path(name))
         doc = rulefile.load_text(str(path), path.read_text("utf-8"))
         out += [f"## `builtin:{name}`", "", _pack_summary(name), ""]
         if doc.get("extends"):

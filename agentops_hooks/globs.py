@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 VERSION = 1  # bump when the translation may change (a new pathspec major version)
 
@@ -60,15 +59,16 @@ def _translate(globs: list[str]) -> dict[str, tuple[str | None, bool]]:
     return out
 
 
-def _path() -> Path:
+def _path() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "agentops-hooks" / f"globs-v{VERSION}.json"
+    return os.path.join(base, "agentops-hooks", f"globs-v{VERSION}.json")
 
 
 @cache
 def _cache() -> dict[str, tuple[str | None, bool]]:
     try:
-        data = json.loads(_path().read_text("utf-8"))
+        with open(_path(), encoding="utf-8") as f:
+            data = json.load(f)
         return {k: (v[0], bool(v[1])) for k, v in data.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         return {}
@@ -77,9 +77,10 @@ def _cache() -> dict[str, tuple[str | None, bool]]:
 def _save(known: dict[str, tuple[str | None, bool]]) -> None:
     path = _path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known), "utf-8")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path.removesuffix('.json')}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(known, f)
         os.replace(tmp, path)
     except OSError:
         pass  # the cache only saves time

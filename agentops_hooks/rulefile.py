@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import string
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -418,6 +417,8 @@ def globs(patterns: list[str], where: str) -> Any:
 
 
 def _check_template(text: str, where: str) -> None:
+    import string  # validation only: a hook reads validated rules from the cache
+
     try:
         fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
     except ValueError as e:

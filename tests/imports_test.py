@@ -11,8 +11,12 @@ import pytest
 
 from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, git, write
 
-# dataclasses brings inspect, ast, dis and tokenize, and compiles seven methods per class: values.frozen instead
-FORBIDDEN = ("click", "git", "jsonschema", "ruamel", "pathspec", "xml", "urllib.request", "hashlib", "dataclasses", "inspect")
+# dataclasses brings inspect, ast, dis and tokenize and compiles seven methods per class (values.frozen
+# instead); pathlib brings urllib.parse and ipaddress (os.path instead); datetime for a date (time instead)
+FORBIDDEN = (
+    *("click", "git", "jsonschema", "ruamel", "pathspec", "xml", "urllib", "hashlib"),
+    *("dataclasses", "inspect", "pathlib", "datetime"),
+)
 PROBE = (
     "import json, sys\n"
     "from agentops_hooks.entry import main\n"

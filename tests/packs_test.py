@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from agentops_hooks import packs, rulefile
+from agentops_hooks import engine, packs, rulefile
+from agentops_hooks.cli import main
 from tests.testing import CLAUDE, ROOT, commit, git, run_cli, write
 
 
 def _pack_rules() -> list[tuple[str, dict[str, Any]]]:
     found = []
     for name in packs.builtin_names():
-        path = packs.builtin_path(name)
+        path = Path(packs.builtin_path(name))
         for rule in rulefile.load_text(str(path), path.read_text("utf-8")).get("rules") or ():
             found.append((name, rule))
     return found
@@ -171,6 +172,22 @@ def test_secrets_pack_finds_each_format_in_a_real_diff_and_never_prints_it(git_r
     for _, secret in FAKES.values():
         assert secret not in proc.stdout + proc.stderr
         assert secret not in text.stdout + text.stderr
+
+
+@pytest.mark.parametrize("combine_after", [0, 1 << 40], ids=["combined-prefilter", "rule-by-rule"])
+def test_the_combined_prefilter_and_the_rules_alone_find_the_same(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], combine_after: int
+) -> None:
+    """A hook's small commit is judged rule by rule; a history scan compiles the combined prefilter."""
+    monkeypatch.setattr(engine.Prefilter, "COMBINE_AFTER", combine_after)
+    write(".agentops.yaml", "version: 1\nextends: [builtin:secrets, builtin:python, builtin:javascript]\n")
+    commit("chore: start", ("README.md", "hello\n"))
+    near_misses = "AKIA_NOT_A_KEY\npassword = os.environ['PW']\nprint_report()\n"
+    commit("feat: add settings", ("leak.txt", "".join(f"{line}\n" for line, _ in FAKES.values()) + near_misses))
+    assert main(["range", "HEAD~1..HEAD", "-f", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    found = sorted((f["rule_id"], f["line"]) for c in doc["commits"] for f in c["findings"])
+    assert found == sorted((rid, n) for n, rid in enumerate(FAKES, start=1))
 
 
 def _copy_tree(src: Path, dest: Path) -> None:
