@@ -69,23 +69,29 @@ def git(cwd: str, *args: str) -> str:
     return subprocess.run(("git", *args), cwd=cwd, env=ENV, check=True, capture_output=True, text=True).stdout
 
 
-def peak_rss_mb(args: Sequence[str], cwd: str) -> float:
-    """Peak RSS of the agentops-check process itself: its VmHWM, read until it exits (git's memory is git's).
+PEAK = (  # run agentops-check in this process and print its own VmHWM when it exits, after every output
+    "import atexit, sys\n"
+    "def hwm():\n"
+    "    with open('/proc/self/status') as f:\n"
+    "        kb = next(int(ln.split()[1]) for ln in f if ln.startswith('VmHWM:'))\n"
+    "    sys.stderr.write(f'\\nVmHWM {kb}\\n')\n"
+    "atexit.register(hwm)\n"
+    "from agentops_hooks.entry import main\n"
+    "raise SystemExit(main(sys.argv[1:]))\n"
+)
 
-    getrusage(RUSAGE_SELF) is not used: on Linux it has been seen to report the peak of the git
-    child the process spawned, not the process's own.
+
+def peak_rss_mb(args: Sequence[str], cwd: str) -> float:
+    """Peak RSS of the agentops-check process itself (Linux): its VmHWM read by itself at exit.
+
+    git's memory is git's: a child's pages are not in our VmHWM. Read at exit, so the peak of the
+    last step (writing a report) counts too; polling from outside can miss a short run's end.
+    getrusage(RUSAGE_SELF) is not used: on Linux it has been seen to report the git child's peak.
     """
-    proc = subprocess.Popen(
-        (sys.executable, "-m", "agentops_hooks", *args), cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    proc = subprocess.run(
+        (sys.executable, "-c", PEAK, *args), cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    peak = 0
-    status = Path(f"/proc/{proc.pid}/status")
-    while proc.poll() is None:
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]))
-        except OSError:
-            break
-        time.sleep(0.02)
-    return peak / 1024
+    line = next((ln for ln in reversed(proc.stderr.splitlines()) if ln.startswith("VmHWM ")), None)
+    if line is None:
+        raise SystemExit(f"agentops-check {' '.join(args)} did not report its memory: {proc.stderr[-500:]}")
+    return int(line.split()[1]) / 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from agentops_hooks.model import Commit, Finding
@@ -80,7 +81,8 @@ def spiral_item(f: Finding, verdict: str) -> dict[str, Any]:
 
 def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
     """The document from an accumulator's counts and the run's facts (tool, repository, range)."""
-    weeks = [week_row(k, acc.weeks.pop(k)) for k in sorted(acc.weeks)]  # each week's counts become its row
+    shared: dict[tuple[int, ...], dict[str, int]] = {}
+    weeks = [week_row(k, acc.weeks.pop(k), shared) for k in sorted(acc.weeks)]  # each week's counts become its row
     rules = {r.id: r for r in acc.rules}
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -123,15 +125,20 @@ def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
     return with_repository(report)
 
 
-def week_row(key: str, w: Week) -> dict[str, Any]:
-    """One week's counts and shares."""
-    by_verdict = w.counted("by_verdict")
-    agents = {name: dict(zip(VERDICTS, n, strict=True)) for name, n in sorted(w.agents.items())}
+def week_row(key: str, w: Week, shared: dict[tuple[int, ...], dict[str, int]]) -> dict[str, Any]:
+    """One week's counts and shares. Equal counts share one dict: a long history has a row per week,
+    and a built document is only read (rendered, or written as JSON)."""
+
+    def counts(n: Iterable[int]) -> dict[str, int]:
+        key = tuple(n)
+        return shared.get(key) or shared.setdefault(key, dict(zip(VERDICTS, key, strict=True)))
+
+    by_verdict = counts(w.counted("by_verdict").values())
     counted = {
         "by_verdict": by_verdict,
-        "agents": agents,
-        "checked": w.counted("checked"),
-        "failed": w.counted("failed"),
+        "agents": {name: counts(n) for name, n in sorted(w.agents.items())},
+        "checked": counts(w.counted("checked").values()),
+        "failed": counts(w.counted("failed").values()),
     }
     return {"week": key, "commits": sum(by_verdict.values()), **counted, **derived(by_verdict)}
 
