@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from agentops_hooks import __version__, packs, rulefile
+from agentops_hooks import __version__, cache, packs, rulefile
 from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.hashing import digest
 from agentops_hooks.model import SEVERITIES, Rule
@@ -114,13 +114,16 @@ def load(
         doc = loader.read(path)
         raws = loader.resolve(path, doc, os.path.dirname(os.path.realpath(path)), set(), pack)
     # every pattern was compiled once when its file was validated (or its override applied): lazy here
-    rules = tuple(rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"], lazy=True) for r in raws)
+    rules = tuple(
+        rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"], lazy=True, cache=trust_cache)
+        for r in raws
+    )
     ignore = doc.get("ignore") or {}
     return Config(
         rules=rules,
         path=path,
         files=tuple(loader.files),
-        exclude=rulefile.globs(doc["exclude"], f"{path}: 'exclude'") if doc.get("exclude") else None,
+        exclude=rulefile.globs(doc["exclude"], f"{path}: 'exclude'", trust_cache) if doc.get("exclude") else None,
         ignore_authors=tuple(ignore.get("authors") or ()),
         ignore_subjects=tuple(rulefile.regex(p, f"{path}: 'ignore.subjects'") for p in ignore.get("subjects") or ()),
         agents=doc.get("agents") or {},
@@ -356,16 +359,9 @@ def _cached_load(path: str, text: str, trust_cache: bool) -> dict[str, Any]:
     return doc
 
 
-def _private(st: os.stat_result) -> bool:
-    import stat
-
-    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
-    return mine and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not stat.S_ISLNK(st.st_mode)
-
-
 def _cache_read(folder: str, cache_file: str, key: str, content: str) -> dict[str, Any] | None:
     try:
-        if not (_private(os.lstat(folder)) and _private(os.lstat(cache_file))):
+        if not cache.private(folder, cache_file):
             return None  # another user could have written it: validate the file instead
         with open(cache_file, "rb") as f:
             head, _, data = f.read().partition(b"\n")
@@ -393,5 +389,4 @@ def _cache_write(folder: str, cache_file: str, key: str, content: str, doc: dict
 
 
 def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "agentops-hooks", "rules")
+    return cache.folder("rules")

@@ -10,8 +10,9 @@ import traceback
 
 def write(exc: BaseException) -> str:
     """Append the traceback to the crash log and return its path."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    for folder in (os.path.join(base, "agentops-hooks"), tempfile.gettempdir()):
+    from agentops_hooks.cache import folder as cache_folder
+
+    for folder in (cache_folder(), tempfile.gettempdir()):
         path = os.path.join(folder, "crash.log")
         try:
             os.makedirs(folder, exist_ok=True)

@@ -199,7 +199,7 @@ def summarize(result: CommitResult, policy: exemptions.Policy | None = None) -> 
     policy = policy or exemptions.Policy()
     held = exemptions.parse(c.message, policy.today or c.committer.date, c.author.email, policy.is_agent_identity)
     failing = [f for f in result.findings if f.waived is None]
-    failed = frozenset({*(f.factor for f in failing if f.factor), *("*" * bool(failing))})
+    failed = frozenset(f.factor for f in failing if f.factor) | ({"*"} if failing else frozenset())  # "*": any
     return history.summarize(c, result.agent, ((e.rule_id, e.reason) for e in held if e.problem is None), failed)
 
 

@@ -185,12 +185,16 @@ def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
 
 
 def _widen(fd: int) -> None:
+    """A larger pipe where the system has them (Linux); elsewhere, or past its limit, the default."""
     try:
         import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE)
-    except (ImportError, OSError):  # not Linux, or a lower limit: the default pipe works, a little slower
-        pass
+    except ImportError:
+        return
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        try:
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE)
+        except OSError:  # above /proc/sys/fs/pipe-max-size: the default pipe works, a little slower
+            pass
 
 
 def remote_url(name: str = "origin", cwd: str | None = None) -> str | None:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from agentops_hooks.cache import folder, private
+
 VERSION = 1  # bump when the translation may change (a new pathspec major version)
 
 
@@ -36,14 +38,19 @@ class GlobSet:
         return f"GlobSet({list(self.globs)!r})"
 
 
-def compile_globs(globs: Iterable[str]) -> GlobSet:
-    """A GlobSet; a glob pathspec cannot read raises ValueError."""
+def compile_globs(globs: Iterable[str], use_cache: bool = True) -> GlobSet:
+    """A GlobSet; a glob pathspec cannot read raises ValueError.
+
+    The regex of a glob comes from the cache only when `use_cache` and the cache is private to us:
+    a regex put there by someone else could select other files (or none) for a rule.
+    """
     globs = tuple(globs)
-    known = _cache()
+    known = _cache() if use_cache else {}  # the process's one copy of the cache, or a fresh dict
     missing = [g for g in globs if g not in known]
     if missing:
         known.update(_translate(missing))
-        _save(known)
+        if use_cache:
+            _save(known)
     compiled = tuple((re.compile(regex), include) for regex, include in (known[g] for g in globs) if regex is not None)
     return GlobSet(globs, compiled)
 
@@ -60,14 +67,16 @@ def _translate(globs: list[str]) -> dict[str, tuple[str | None, bool]]:
 
 
 def _path() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "agentops-hooks", f"globs-v{VERSION}.json")
+    return folder("globs", f"v{VERSION}.json")  # its own folder, made private (0700) by us
 
 
 @cache
 def _cache() -> dict[str, tuple[str | None, bool]]:
+    path = _path()
+    if not private(os.path.dirname(path), path):
+        return {}  # missing, or another user could have written it: translate again
     try:
-        with open(_path(), encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             data = json.load(f)
         return {k: (v[0], bool(v[1])) for k, v in data.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
@@ -77,9 +86,10 @@ def _cache() -> dict[str, tuple[str | None, bool]]:
 def _save(known: dict[str, tuple[str | None, bool]]) -> None:
     path = _path()
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         tmp = f"{path.removesuffix('.json')}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(known, f)
         os.replace(tmp, path)
     except OSError:

@@ -30,8 +30,8 @@ class FileChange:
 
     The lines stay in `patch` (git's `-U0` hunks, undecoded) until a rule asks for them: a history
     scan passes millions of added lines, and one search of a file's text rules most files out. A
-    section too large to keep (diffparse.BUDGET) has only its `counts`, and `reread` streams its
-    hunks from git again when a rule asks.
+    section past a commit's memory budget (diffparse.BUDGET) has only its `counts` here, and
+    `reread` gives its hunks back, in blocks, from where the history parked them (sources.Spool).
     """
 
     status: Literal["A", "M", "D", "R", "C", "T", "U", "X"]

@@ -297,8 +297,11 @@ def compile_rule(
     origin: str = "",
     at: Callable[[str], tuple[int, int]] | None = None,
     lazy: bool = False,
+    cache: bool = True,
 ) -> Rule:
-    """One rule from validated data: RE2 patterns, path globs, template fields checked."""
+    """One rule from validated data: RE2 patterns, path globs, template fields checked.
+
+    `cache`: globs may come from the translation cache (not in `ci`, which trusts no cache)."""
     rid = raw["id"]
     params = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
     compiled: dict[str, Any] = {}
@@ -323,7 +326,7 @@ def compile_rule(
             compiled[name] = {str(k).lower(): regex(p, where(name), lazy=lazy) for k, p in params[name].items()}
     for name in GLOB_LIST_PARAMS:
         if name in params:
-            compiled[name] = globs([g for g in params[name] if g not in PLACEHOLDER_GLOBS], where(name))
+            compiled[name] = globs([g for g in params[name] if g not in PLACEHOLDER_GLOBS], where(name), cache)
     for key in ("message", "hint"):
         _check_template(raw.get(key, ""), where(key))
     paths = raw.get("paths") or {}
@@ -340,8 +343,8 @@ def compile_rule(
         redact=raw.get("redact", False),
         params=params,
         compiled=compiled,
-        include=globs(paths["include"], where("paths")) if paths.get("include") else None,
-        exclude=globs(paths["exclude"], where("paths")) if paths.get("exclude") else None,
+        include=globs(paths["include"], where("paths"), cache) if paths.get("include") else None,
+        exclude=globs(paths["exclude"], where("paths"), cache) if paths.get("exclude") else None,
         examples=raw.get("examples"),
         origin=origin or path,
         pack=pack,
@@ -406,12 +409,12 @@ def re2_escape(text: str) -> str:
     return re.escape(text)
 
 
-def globs(patterns: list[str], where: str) -> Any:
+def globs(patterns: list[str], where: str, cache: bool = True) -> Any:
     """A gitignore-style glob set; a bad glob names where it is."""
     from agentops_hooks.globs import compile_globs
 
     try:
-        return compile_globs(patterns)
+        return compile_globs(patterns, cache)
     except (ValueError, TypeError) as e:
         raise RuleFileError(f"{where}: bad glob: {e}") from None
 

@@ -258,6 +258,39 @@ def test_new_cache_entries_are_private(git_repo: Path, capsys: pytest.CaptureFix
     assert entry.parent.stat().st_mode & 0o022 == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_poisoned_glob_cache_is_ignored_when_others_can_write_it_and_always_in_ci(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The glob → regex cache decides which files a rule looks at: it is held to the rules cache's terms."""
+    from agentops_hooks import globs
+
+    rules = "version: 1\nextends: [builtin:secrets]\n"
+    base = commit("chore: add the rules", (".agentops.yaml", rules))
+    commit("feat: settings", (".env", "DEBUG=1\n"))
+    globs._cache.cache_clear()  # the cache is read once per process
+    assert main(["range", f"{base}..HEAD"]) == 1  # env-file; fills the glob cache
+    assert "env-file" in capsys.readouterr().out
+    path = git_repo.parent / "cache" / "agentops-hooks" / "globs" / f"v{globs.VERSION}.json"
+    poisoned = json.loads(path.read_text("utf-8")) | {".env": ["(?!)", True]}  # `.env` matches nothing
+    path.write_text(json.dumps(poisoned), "utf-8")
+
+    globs._cache.cache_clear()
+    assert main(["range", f"{base}..HEAD"]) == 0  # private and ours: as trusted as $HOME (the documented limit)
+    capsys.readouterr()
+    globs._cache.cache_clear()
+    assert main(["ci", "--base", base]) == 1
+    assert "env-file" in capsys.readouterr().out
+    for target, mode in ((path, 0o666), (path, 0o620), (path.parent, 0o777), (path.parent, 0o775)):
+        before = target.stat().st_mode
+        target.chmod(mode)
+        globs._cache.cache_clear()
+        assert main(["range", f"{base}..HEAD"]) == 1, oct(mode)
+        assert "env-file" in capsys.readouterr().out
+        target.chmod(before)
+    assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
+
+
 # --- CI: the base's rules judge the PR ---
 
 

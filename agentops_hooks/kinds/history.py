@@ -1,7 +1,7 @@
 """Range kinds and the light commit summary they read: no lines, only paths and counts.
 
 A range kind is a fold: `add` one commit summary at a time (oldest first), `end` when the range
-is over; each yields the findings it completed, with the summaries of the commits they name. A
+is over; each returns the findings it completed, with the summaries of the commits they name. A
 fold keeps only what a finding may still need (a spiral, the commits of its current run), so a
 range of any length is judged in flat memory.
 """
