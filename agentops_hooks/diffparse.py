@@ -196,22 +196,20 @@ def _section_end(buf: bytes, start: int) -> int:
 def _section(
     cur: Cursor, budget: int, spill: Spill | None
 ) -> tuple[bool, bytes, tuple[int, int] | None, Reread | None]:
-    """The patch section at the cursor: (binary, its hunks, None, None), or, past the budget,
-    (binary, b"", (added, removed), what gives the spilled hunks back).
+    """The patch section at the cursor: (binary, its hunks, (added, removed), None), or, past the
+    budget, (binary, b"", (added, removed), what gives the spilled hunks back).
 
     `budget` is how many bytes of hunks may still be kept (-1: no limit); past it they are
     counted as they stream by, and written to `spill` (dropped without one).
     """
     if not cur.at(_FILE):
         return False, b"", None, None
-    start = cur.pos
     while True:  # the head: up to the first hunk or the section's end
+        start = cur.pos
         end = _section_end(cur.buf, start)
         hunks = cur.buf.find(_HUNKS, start, end if end >= 0 else len(cur.buf))
         if hunks >= 0 or end >= 0 or cur.more() < 0:
-            start = cur.pos
             break
-        start = cur.pos
     if hunks < 0:  # a binary file, a mode change, a pure rename: no lines
         stop = end if end >= 0 else len(cur.buf)
         binary = _BINARY.search(cur.buf, start, stop) is not None
@@ -230,10 +228,10 @@ def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[
         stop = end + 1 if end >= 0 else len(cur.buf)
         if 0 <= budget < stop - start:
             break
-        if end >= 0 or (cur.more() < 0):
-            stop = end + 1 if end >= 0 else len(cur.buf)
+        if end >= 0 or cur.more() < 0:  # the whole section is here (the buffer did not move)
             cur.pos = stop
-            return cur.buf[start:stop], None, None
+            kept = cur.buf[start:stop]
+            return kept, (kept.count(b"\n+"), kept.count(b"\n-")), None
     added = removed = 0
     first = spill.write(b"") if spill is not None else 0
     while True:  # count them as they stream by

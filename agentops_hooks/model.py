@@ -43,7 +43,7 @@ class FileChange:
     new_mode: str = ""
     new_oid: str = ""
     patch: bytes = b""  # from the first `@@`; every other line starts with `+`, `-`, `\\` or `@@`
-    counts: tuple[int, int] | None = None  # (added, removed) when the lines are not in `patch`
+    counts: tuple[int, int] | None = None  # (added, removed) as the parser counted them; else from `patch`
     reread: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False, repr=False)
     _text: dict[bool, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -61,7 +61,7 @@ class FileChange:
         """The same file with its lines in memory: it outlives its place in a streamed history."""
         if self.reread is None:
             return self
-        return replace(self, patch=b"".join(self.reread()), counts=None, reread=None)
+        return replace(self, patch=b"".join(self.reread()), reread=None)
 
     def count(self, removed: bool = False) -> int:
         """How many lines the change adds (or removes), without reading them."""

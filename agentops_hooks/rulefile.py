@@ -327,8 +327,9 @@ def compile_rule(
     for name in GLOB_LIST_PARAMS:
         if name in params:
             compiled[name] = globs([g for g in params[name] if g not in PLACEHOLDER_GLOBS], where(name), cache)
-    for key in ("message", "hint"):
-        _check_template(raw.get(key, ""), where(key))
+    if not lazy:  # lazy: the file was validated, templates too, when its rules were cached
+        for key in ("message", "hint"):
+            _check_template(raw.get(key, ""), where(key))
     paths = raw.get("paths") or {}
     return Rule(
         id=rid,
@@ -420,7 +421,7 @@ def globs(patterns: list[str], where: str, cache: bool = True) -> Any:
 
 
 def _check_template(text: str, where: str) -> None:
-    import string  # validation only: a hook reads validated rules from the cache
+    import string  # validation only: a hook loads rules validated when they were cached (lazy)
 
     try:
         fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]

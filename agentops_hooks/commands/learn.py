@@ -772,9 +772,9 @@ def draft(
     chosen = [parse_line_choice(v) for v in lines]
     d = _commit_draft(from_commit, secrets, chosen)
     if paths:
-        d = _replace(d, include=tuple(paths))
+        d = replace(d, include=tuple(paths))
     if rule_id:
-        d = _replace(d, rule_id=rule_id)
+        d = replace(d, rule_id=rule_id)
     return d
 
 
@@ -784,11 +784,6 @@ def _secrets(ctx: Any) -> tuple[Rule, ...]:
 
     pack = config.load(str(packs.builtin_path("secrets")), pack="builtin:secrets").rules
     return secret_rules((*ctx.config.rules, *pack))
-
-
-def _replace(d: Draft, **changes: Any) -> Draft:
-
-    return replace(d, **changes)
 
 
 def _commit_draft(sha: str, secrets: Sequence[Rule], chosen: Sequence[tuple[str, int]]) -> Draft:
@@ -865,5 +860,4 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _with_notes(p: Proposal, notes: Sequence[str]) -> Proposal:
-
     return replace(p, notes=(*notes, *p.notes))

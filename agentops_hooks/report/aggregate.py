@@ -71,10 +71,10 @@ class Week:
         """Count one commit of an agent."""
         self.agents.setdefault(name, [0, 0, 0])[doc.VERDICTS.index(verdict)] += 1
 
-    def counted(self, what: str) -> dict[str, int]:
-        """The counts under `what`, by verdict."""
+    def counted(self, what: str) -> tuple[int, ...]:
+        """The counts under `what`, in the order of doc.VERDICTS."""
         at = self.FIELDS.index(what) * 3
-        return dict(zip(doc.VERDICTS, self.counts[at : at + 3], strict=True))
+        return tuple(self.counts[at : at + 3])
 
 
 def _lines(commit: Commit) -> tuple[int, int]:
@@ -232,7 +232,8 @@ class Accumulator:
         self.marks[c.sha] = factors | {"*", f.factor or "*"}
 
     def document(self, meta: dict[str, Any]) -> dict[str, Any]:
-        """The report as its JSON document (schema_version 1): counts first, derived shares after."""
-        ended, self.ranges = self.ranges, RangeRun(())  # the range is over: its open findings count once
-        self._add_range(ended.end())
+        """The report as its JSON document (schema_version 1): counts first, derived shares after.
+
+        Once, when the range is over: its open range findings are counted, its weeks become rows."""
+        self._add_range(self.ranges.end())
         return doc.build(self, meta)

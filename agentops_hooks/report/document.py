@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from agentops_hooks.model import Commit, Finding
@@ -129,16 +128,17 @@ def week_row(key: str, w: Week, shared: dict[tuple[int, ...], dict[str, int]]) -
     """One week's counts and shares. Equal counts share one dict: a long history has a row per week,
     and a built document is only read (rendered, or written as JSON)."""
 
-    def counts(n: Iterable[int]) -> dict[str, int]:
-        key = tuple(n)
-        return shared.get(key) or shared.setdefault(key, dict(zip(VERDICTS, key, strict=True)))
+    def counts(n: tuple[int, ...]) -> dict[str, int]:
+        if n not in shared:
+            shared[n] = dict(zip(VERDICTS, n, strict=True))
+        return shared[n]
 
-    by_verdict = counts(w.counted("by_verdict").values())
+    by_verdict = counts(w.counted("by_verdict"))
     counted = {
         "by_verdict": by_verdict,
-        "agents": {name: counts(n) for name, n in sorted(w.agents.items())},
-        "checked": counts(w.counted("checked").values()),
-        "failed": counts(w.counted("failed").values()),
+        "agents": {name: counts(tuple(n)) for name, n in sorted(w.agents.items())},
+        "checked": counts(w.counted("checked")),
+        "failed": counts(w.counted("failed")),
     }
     return {"week": key, "commits": sum(by_verdict.values()), **counted, **derived(by_verdict)}
 
