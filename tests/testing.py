@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -54,6 +55,52 @@ def commit(message: str, *files: tuple[str, str], cwd: str | Path | None = None)
 
 
 def run_cli(*args: str, cwd: str | Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console entry (`entry.main`), run in this process: exit code, stdout and stderr as a user sees them.
+
+    The working folder, the environment and the standard streams are those a child process would
+    have, and are restored afterwards. Use `run_process` where the process boundary itself is
+    what the test is about (signals, imports, a closed stdout, the crash log of a real start).
+    """
+    from agentops_hooks.entry import main
+
+    saved = (os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr)
+    out, err = _Kept(), _Kept()
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape", newline="\n", write_through=True)
+    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=True)
+    sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8", "surrogateescape")), encoding="utf-8")
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = main(list(args))
+        except SystemExit as e:  # a bug below the boundary would show here: say so as a child would
+            code = e.code if isinstance(e.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os.chdir(saved[0])
+        os.environ.clear()
+        os.environ.update(saved[1])
+        sys.stdin, sys.stdout, sys.stderr = saved[2], saved[3], saved[4]
+    text = {name: buf.getvalue().decode("utf-8", "replace") for name, buf in (("out", out), ("err", err))}
+    return subprocess.CompletedProcess(["agentops-check", *args], code, text["out"], text["err"])
+
+
+class _Kept(io.BytesIO):
+    """A byte sink whose bytes outlive a close (a command may close stderr, as on a broken pipe)."""
+
+    def close(self) -> None:
+        self.kept = self.getvalue()
+        super().close()
+
+    def getvalue(self) -> bytes:
+        return self.kept if self.closed else super().getvalue()
+
+
+def run_process(*args: str, cwd: str | Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The real console entry in a child process: exit code, stdout and stderr as a user sees them."""
     return subprocess.run(
         (sys.executable, "-m", "agentops_hooks", *args),

@@ -1,0 +1,7 @@
+"""Names the whole package spells the same way: the files it reads, the agent runtimes it serves."""
+
+from __future__ import annotations
+
+CONFIG_FILE = ".agentops.yaml"  # the repository's configuration
+IGNORE_FILE = ".agentops-ignore"  # commits a team has waived, one per line
+RUNTIMES = ("claude", "codex", "gemini", "cursor", "copilot")  # agent runtimes whose hook protocols we speak
