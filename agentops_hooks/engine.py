@@ -9,12 +9,11 @@ from typing import Any, TypeVar, cast
 from agentops_hooks import exemptions
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
 from agentops_hooks.kinds.history import CommitSummary, Named
-from agentops_hooks.model import AgentVerdict, Commit, CommitResult, FileChange, Finding, Message, Rule, Waiver
+from agentops_hooks.model import AgentVerdict, Commit, CommitResult, FileChange, Finding, RangeFindings, Rule, Waiver
 from agentops_hooks.values import replace
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
 T = TypeVar("T")
-RANGE_FINDINGS = "range-findings"  # the source of the pseudo-result that carries a range's findings
 
 
 def applies(rule: Rule, verdict: AgentVerdict) -> bool:
@@ -254,6 +253,6 @@ def check_range(
     return [finding for finding, _ in named]
 
 
-def range_result(findings: Sequence[Finding]) -> CommitResult:
-    """A range's findings as the last item of a result stream (source `range-findings`, no commit)."""
-    return CommitResult(Commit(None, Message("", "", ""), source=RANGE_FINDINGS), AgentVerdict(), tuple(findings))
+def range_result(findings: Sequence[Finding]) -> RangeFindings:
+    """A range's findings as the last item of a result stream (its own value type: no commit)."""
+    return RangeFindings(tuple(findings))

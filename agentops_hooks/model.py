@@ -307,3 +307,16 @@ class Rule:
             match=shown,
             factor=self.factor,
         )
+
+
+@frozen
+class RangeFindings:
+    """What range rules found about a whole range of commits: the last item of a result stream.
+
+    Not a commit: each finding names the commits it is about in `Finding.commits`.
+    """
+
+    findings: tuple[Finding, ...] = field(default=())
+
+
+Checked = CommitResult | RangeFindings  # one item of a result stream: a judged commit, or a range's findings
