@@ -1,7 +1,7 @@
 """The hook commands as plain functions: the CLI and the fast hook entry both call these.
 
-Each opens the context, runs its check (hookchecks.py) and writes the outputs; nothing here is
-imported before a hook runs, and agent-hook imports neither the rules nor the outputs.
+Each opens the context, runs its check (hookchecks.py) and writes the outputs; the heavy imports
+sit inside the hook that needs them, and agent-hook imports neither the rules nor the outputs.
 """
 
 from __future__ import annotations
