@@ -182,7 +182,7 @@ class _Loader:
         self.source = source
         self.trust_cache = trust_cache
         self.toplevel = toplevel
-        self.locate = _Locator(WorkTree())  # error positions from the files on disk
+        self.locate = _Locator(source)  # positions from the bytes the config was read from (ci: the base)
         self.files: list[str] = []
         self.disabled: list[tuple[str, str]] = []
 
