@@ -25,8 +25,10 @@ GlobTable = dict[str, tuple[str | None, bool]]  # glob → (its regex, or None: 
 
 
 def folder(*parts: str) -> str:
-    """`$XDG_CACHE_HOME/agentops-hooks/...` (`~/.cache` without it)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """`$XDG_CACHE_HOME/agentops-hooks/...` (`~/.cache` without it, or when it is relative, as the spec says)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # a relative one would put the cache wherever the hook happens to run
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "agentops-hooks", *parts)
 
 

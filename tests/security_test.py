@@ -258,6 +258,23 @@ def test_new_cache_entries_are_private(git_repo: Path, capsys: pytest.CaptureFix
     assert entry.parent.stat().st_mode & 0o022 == 0
 
 
+def test_a_relative_cache_home_is_ignored(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relative XDG_CACHE_HOME would put (and read) the cache in whatever folder the hook runs in."""
+    from agentops_hooks import cache
+
+    home = git_repo.parent / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    cache.glob_table.cache_clear()
+    _hack_repo(git_repo)
+    assert main(["staged"]) == 1
+    assert "no-hack" in capsys.readouterr().out
+    assert not (git_repo / "relative-cache").exists()
+    assert _entries(home / ".cache")  # the default place instead
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
 def test_a_poisoned_glob_cache_is_ignored_when_others_can_write_it_and_always_in_ci(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
