@@ -157,14 +157,14 @@ def _combined(patterns: tuple[str, ...]) -> Any:
     flat (the cache refills instead of growing), and room in proportion to the program keeps the
     DFA from thrashing into RE2's much slower NFA (still correct, only slower).
     """
-    from agentops_hooks import rulefile
     from agentops_hooks.errors import RuleFileError
+    from agentops_hooks.patterns import regex
 
     text = "(?m)" + "|".join(f"(?:{p})" for p in patterns)
     budget = PREFILTER_MEM
     while True:
         try:
-            compiled = rulefile.regex(text, "the combined line patterns", max_mem=budget)
+            compiled = regex(text, "the combined line patterns", max_mem=budget)
         except RuleFileError:
             if budget >= PREFILTER_MEM_MAX:
                 raise
@@ -185,7 +185,7 @@ def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[R
 
 def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
     return [
-        replace(r, compiled={**r.compiled, "config-files": names})
+        replace(r, compiled=replace(r.compiled, config_files=names))
         if paths.CONFIG_FILES in (r.param("protected") or ())
         else r
         for r in rules

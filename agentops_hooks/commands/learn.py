@@ -372,7 +372,7 @@ def _from_secret_shape(incident: Commit, secrets: Sequence[Rule], rule_id: str, 
         (r, f.path)
         for f in incident.files
         for r in secrets
-        if any(r.compiled["pattern"].search(ln.text) for ln in f.added)
+        if any(r.compiled.regexes["pattern"].search(ln.text) for ln in f.added)
     ]
     if not hits:
         raise FatalError(
@@ -730,7 +730,7 @@ def secret_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     """The `redact: true` rules with a line pattern: their matches are never copied."""
     seen: dict[str, Rule] = {}
     for r in rules:
-        if r.redact and r.compiled and r.compiled.get("pattern") is not None:
+        if r.redact and r.compiled.regex("pattern") is not None:
             seen.setdefault(r.id, r)
     return tuple(seen.values())
 
@@ -762,7 +762,7 @@ def draft(
     if pattern is not None:
         if not rule_id:
             raise FatalError("learn --pattern needs --id ID (a kebab-case name for the new rule)")
-        if any(s.compiled["pattern"].search(pattern) for s in secrets):
+        if any(s.compiled.regexes["pattern"].search(pattern) for s in secrets):
             raise FatalError("--pattern contains text a secrets rule matches; write the shape, not the secret")
         include = tuple(paths)
         message = f"matches the pattern of {rule_id}: {{match}}"
@@ -842,7 +842,7 @@ def finish(
         data=data,
         read=read_text,
     )
-    secrets = [r.compiled["pattern"] for r in _secrets(ctx)]
+    secrets = [r.compiled.regexes["pattern"] for r in _secrets(ctx)]
     if any(s.search(v) for v in _strings(data) for s in secrets):  # the last guard
         raise FatalError(f"the proposed rule '{d.rule_id}' would contain a secret; nothing written")
     return _with_notes(proposal, d.notes)

@@ -46,7 +46,8 @@ def plural(n: int, word: str) -> str:
 def fingerprint(result: Checked, f: Finding) -> str:
     """Finding identity (SPEC §12): rule id + path + matched text (+ commit for message findings), no line."""
     commit = (result.commit.sha or "") if isinstance(result, CommitResult) and f.path is None else ""
-    return sha256_hex("\0".join((f.rule_id, f.path or "", f.match or f.message, commit, ",".join(f.commits))))
+    key = "\0".join((f.rule_id, f.path or "", f.match or f.message, commit, ",".join(f.commits)))
+    return sha256_hex(key.encode("utf-8", "replace"))  # "replace": the bytes SARIF fingerprints always had
 
 
 def message_location(result: Checked) -> str | None:
