@@ -150,7 +150,8 @@ def test_bypass_is_blocked(runtime: str, command: str) -> None:
     for explicit in ("auto", runtime):
         answer = decide(RUNTIMES[runtime](command), explicit)
         assert blocked(runtime, answer.code, answer.stdout), (runtime, explicit, command, answer)
-        assert "AgentOps-Exempt" in answer.stderr  # the agent is told what to do instead
+        assert "guard rule" in answer.stderr and "ask a person" in answer.stderr  # what to do instead
+        assert "AgentOps-Exempt" not in answer.stderr  # an agent may not waive its own checks
 
 
 @pytest.mark.parametrize("runtime", sorted(RUNTIMES))
