@@ -144,7 +144,8 @@ def settings_command(runtime: str, python: str | None = None) -> str:
 
     `-P` keeps a folder named `agentops_hooks` in the repository from shadowing the installed
     package. When the interpreter cannot start (exit 126/127, or any code but 0 and 2), the
-    shell answers "block" in the runtime's convention instead of letting the command run.
+    shell answers "block" in the runtime's convention (exit 2; a deny answer for Cursor and
+    Copilot) instead of letting the command run.
     """
     exe = shlex.quote(python or sys.executable)
     reason = "agentops agent-hook could not run (is agentops-hooks still installed? run agentops-check init --agent again); blocking to stay safe"
@@ -152,7 +153,7 @@ def settings_command(runtime: str, python: str | None = None) -> str:
     say = f"printf '%s\\n' {shlex.quote(json.dumps(deny[runtime]))}; " if runtime in deny else ""
     return (
         f"{exe} -P -m agentops_hooks agent-hook --runtime {runtime}; rc=$?; "
-        f"case $rc in 0|2) exit $rc;; esac; {say}echo {shlex.quote(reason)} >&2; exit 2"
+        f"case $rc in 0|2) exit $rc;; esac; {say}echo {shlex.quote(reason)} >&2; exit {0 if runtime == 'copilot' else 2}"
     )
 
 

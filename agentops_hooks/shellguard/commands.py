@@ -173,8 +173,10 @@ def _eval(args: list[str], ctx: Ctx) -> None:
 
 def _runs_text(name: str, args: list[str], ctx: Ctx) -> None:
     if name == "watch":
-        words = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] not in ("-n", "--interval", "-d"))]
-        _program_text(" ".join(words), ctx, "`watch`")
+        i = 0
+        while i < len(args) and args[i].startswith("-"):
+            i += 2 if args[i] in ("-n", "--interval", "-q", "--equexit") else 1
+        _program_text(" ".join(args[i:]), ctx, "`watch`")
     elif "-c" in args[:-1]:
         _program_text(args[args.index("-c") + 1], ctx, f"`{name} -c`")
 

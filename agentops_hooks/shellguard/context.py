@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from agentops_hooks.shellguard.paths import Spec
+from agentops_hooks.shellguard.paths import Spec, config_extends
 
 MAX_DEPTH = 8  # nested shells, evals, substitutions and aliases followed; past it, the command blocks
 MAX_COMMANDS = 20000  # simple commands read in one decision; past it, the command blocks
@@ -32,6 +32,12 @@ class Ctx:
         self.eval_tools: set[str] = set()  # the programs whose output an `eval` runs
         self.extends: tuple[Spec, ...] | None = None  # rule files the config names, read when first needed
         self._run = run
+
+    def rule_files(self) -> tuple[Spec, ...]:
+        """The rule files this repository's config names, read once per decision."""
+        if self.extends is None:
+            self.extends = config_extends(self.folder)
+        return self.extends
 
     def block(self, rule: str, reason: str) -> None:
         """Record one reason to refuse the command."""

@@ -7,19 +7,15 @@ from agentops_hooks.shellguard.context import Ctx
 from agentops_hooks.shellguard.expand import ANY
 
 OFF_VALUES = ("0", "false", "no", "off")
-ANY_VALUE = {
-    "HUSKY_SKIP_HOOKS": "skips the husky hooks",
-    "LEFTHOOK_EXCLUDE": "skips lefthook hooks",
-    "PRE_COMMIT_ALLOW_NO_CONFIG": "lets pre-commit run without its config",
-    "PRE_COMMIT_HOME": "points pre-commit at other installed hooks",
-    "AGENTOPS_CONFIG": "points the agentops hooks at another config",
-    "GIT_CONFIG_GLOBAL": "replaces the git config that may hold the hooks folder",
-    "GIT_CONFIG_SYSTEM": "replaces the git config that may hold the hooks folder",
-    "GIT_CONFIG": "replaces the git config that may hold the hooks folder",
-    "GIT_CONFIG_NOSYSTEM": "drops the system git config that may hold the hooks folder",
-    "GIT_EXEC_PATH": "runs git commands from another folder",
-    "GIT_ATTR_SOURCE": "reads attributes that may hide content from the checks",
-    "GIT_TEMPLATE_DIR": "installs other hooks into new repositories",
+_CONFIG = "replaces the git config that may hold the hooks folder"
+ANY_VALUE = {  # set to anything, these skip hooks or redirect what judges a commit
+    **dict.fromkeys(("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG", "GIT_CONFIG_NOSYSTEM"), _CONFIG),
+    **dict(
+        HUSKY_SKIP_HOOKS="skips the husky hooks", LEFTHOOK_EXCLUDE="skips lefthook hooks",
+        PRE_COMMIT_ALLOW_NO_CONFIG="lets pre-commit run without its config", PRE_COMMIT_HOME="points pre-commit at other installed hooks",
+        AGENTOPS_CONFIG="points the agentops hooks at another config", GIT_EXEC_PATH="runs git commands from another folder",
+        GIT_ATTR_SOURCE="reads attributes that may hide content from the checks", GIT_TEMPLATE_DIR="installs other hooks into new repositories",
+    ),
 }
 AGENT_MARKS = ("CLAUDE", "CODEX", "GEMINI", "CURSOR", "COPILOT", "AIDER", "AI_AGENT", "AGENT", "OPENCODE", "CRUSH", "AMP_")
 
@@ -46,7 +42,7 @@ def check(name: str, value: str, ctx: Ctx, how: str = "") -> None:
             ctx.block("unreadable", "GIT_CONFIG_PARAMETERS is only known when the command runs")
     elif name.startswith("GIT_CONFIG_KEY_"):
         git.config_pair(value + "=", ctx, name)
-    elif name == "XDG_CACHE_HOME" and how:
+    elif name == "XDG_CACHE_HOME":
         ctx.block("hooks-path", f"`{shown}` points the agentops hooks at another cache")
     elif not value and agent_mark(name):
         ctx.block("agent-identity", f"`{shown}` hides that an agent runs the command")

@@ -6,8 +6,6 @@ command runs, so where it could be an option that matters, the invocation blocks
 
 from __future__ import annotations
 
-import subprocess
-
 from agentops_hooks.shellguard import paths
 from agentops_hooks.shellguard.context import Ctx
 from agentops_hooks.shellguard.expand import ANY
@@ -183,20 +181,15 @@ def _update_ref(rest: list[str], ctx: Ctx) -> None:
 def _paths(sub: str, rest: list[str], ctx: Ctx, cwd: tuple[str, ...]) -> None:
     names = rest[rest.index("--") + 1 :] if "--" in rest else [a for a in rest if not a.startswith("-")]
     for name in names:
-        spec = paths.protected(name, cwd, ctx_extra(ctx))
+        spec = paths.protected(name, cwd, ctx.rule_files())
         if spec:
             ctx.block("protected-file", f"`git {sub} {name}` changes {spec.what}")
 
 
-def ctx_extra(ctx: Ctx) -> tuple[paths.Spec, ...]:
-    """The rule files this repository's config names, read once per decision."""
-    if ctx.extends is None:
-        ctx.extends = paths.config_extends(ctx.folder)
-    return ctx.extends
-
-
 def _alias(sub: str, rest: list[str], ctx: Ctx) -> None:
     """A subcommand git does not ship: a git alias, when the repository defines one."""
+    import subprocess  # only here: the common case never starts a process
+
     try:
         proc = subprocess.run(
             ("git", "config", "--get", f"alias.{sub}"), cwd=ctx.folder or None, capture_output=True, text=True, timeout=5

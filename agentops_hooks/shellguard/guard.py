@@ -30,6 +30,9 @@ def problems(text: str, folder: str | None = None) -> list[Problem]:
 def _judge_text(text: str, ctx: Ctx) -> None:
     try:
         simple = parse.simple_commands(lexer.lex(text))
+    except lexer.TooLarge as e:
+        ctx.block("too-large", f"the command is longer than the guard reads ({e})")
+        return
     except (lexer.Unreadable, RecursionError) as e:
         if _REACHES.search(re.sub(r"['\"\\\s]", "", text)):
             ctx.block("unreadable", f"the command cannot be read as shell ({e}), and it may reach git or its hooks")

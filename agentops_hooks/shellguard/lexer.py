@@ -25,6 +25,13 @@ class Unreadable(ValueError):
     """The text is not complete shell syntax (an open quote, `$(`, backquote or here-document)."""
 
 
+class TooLarge(Unreadable):
+    """The text holds more words, operators and expansions than one decision reads."""
+
+
+MAX_UNITS = 50000  # words, operators and expansions read in one text
+
+
 class Word(NamedTuple):
     """One shell word: its text with expansion markers, the substitutions in it, whether quoted."""
 
@@ -47,8 +54,9 @@ Token = Word | Redir | str  # a str is an operator
 class _Reader:
     """One pass over the text; `pos` moves forward only."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, units: list[int] | None = None) -> None:
         self.text, self.pos = text, 0
+        self.units = units if units is not None else [0]  # shared with nested readers: one budget per text
         self.pending: list[tuple[Redir, int, str, bool, bool]] = []  # here-documents awaiting their body
 
 
@@ -69,7 +77,11 @@ def _tokens(r: _Reader, closing: bool) -> list[Token]:
         c = text[r.pos]
         if c in " \t\r":
             r.pos += 1
-        elif c == "\\" and text.startswith("\\\n", r.pos):
+            continue
+        r.units[0] += 1
+        if r.units[0] > MAX_UNITS:
+            raise TooLarge(f"more than {MAX_UNITS} words, operators and expansions")
+        if c == "\\" and text.startswith("\\\n", r.pos):
             r.pos += 2
         elif c == "#":
             end = text.find("\n", r.pos)
@@ -139,13 +151,13 @@ def _bodies(r: _Reader, out: list[Token]) -> None:
                 break
             lines.append(line.lstrip("\t") if strip_tabs else line)
         body = "\n".join(lines) + ("\n" if lines else "")
-        out[index] = redir._replace(body=Word(body, (), True) if literal else _expanding(body))
+        out[index] = redir._replace(body=Word(body, (), True) if literal else _expanding(body, r.units))
     r.pending = []
 
 
-def _expanding(body: str) -> Word:
+def _expanding(body: str, r_units: list[int]) -> Word:
     """An unquoted here-document body: `$…` and backquotes expand, as inside double quotes."""
-    reader = _Reader(body + '"')
+    reader = _Reader(body + '"', r_units)
     chars: list[str] = []
     subs: list[str] = []
     _double(reader, chars, subs)
@@ -221,6 +233,9 @@ def _dollar(r: _Reader, chars: list[str], subs: list[str], in_double: bool = Fal
     """A `$` form; True when it was a quoting form (`$'…'`, `$"…"`)."""
     text, start = r.text, r.pos
     nxt = text[start + 1 : start + 2]
+    r.units[0] += 1
+    if r.units[0] > MAX_UNITS:
+        raise TooLarge(f"more than {MAX_UNITS} words, operators and expansions")
     if nxt == "'" and not in_double:
         r.pos = start + 2
         chars.append(_ansi(r))
@@ -278,7 +293,7 @@ def _braced(r: _Reader, chars: list[str], subs: list[str]) -> None:
 def _inside(r: _Reader) -> str:
     """The source of a `$(…)` (the position is just after the `(`), read to its matching `)`."""
     start = r.pos
-    nested = _Reader(r.text)
+    nested = _Reader(r.text, r.units)
     nested.pos = start
     _tokens(nested, closing=True)
     r.pos = nested.pos
@@ -287,6 +302,7 @@ def _inside(r: _Reader) -> str:
 
 def _backquote(r: _Reader, chars: list[str], subs: list[str]) -> None:
     text, i = r.text, r.pos + 1
+    r.units[0] += 1
     inner: list[str] = []
     while i < len(text) and text[i] != "`":
         if text[i] == "\\" and i + 1 < len(text):

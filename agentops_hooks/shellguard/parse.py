@@ -30,6 +30,7 @@ class _State:
         self.redirs: list[Redir] = []
         self.upstream: Simple | None = None
         self.skip_to: set[str] = set()  # inside a `for … in …` or `case … in` header: words are not commands
+        self.skip_name = False  # after `function`: the next word names it
         self.case_depth = 0
         self.in_pattern = False
 
@@ -51,6 +52,9 @@ def simple_commands(tokens: list[Token]) -> list[Simple]:
 
 def _word(st: _State, tok: Word, out: list[Simple]) -> None:
     plain = "" if tok.quoted else tok.text
+    if st.skip_name:
+        st.skip_name, st.skip_to = False, set()
+        return
     if st.skip_to:
         if plain in st.skip_to:
             st.skip_to = set()
@@ -71,7 +75,11 @@ def _word(st: _State, tok: Word, out: list[Simple]) -> None:
         if plain == "esac":
             st.case_depth -= 1
             return
-        if plain in KEYWORDS or plain in ("time", "function", "coproc"):
+        if plain == "function":
+            st.skip_to = {"{", "(", "\n"}  # the function's name is not a command
+            st.skip_name = True
+            return
+        if plain in KEYWORDS or plain in ("time", "coproc"):
             return
     st.words.append(tok)
 

@@ -24,38 +24,47 @@ class Spec(NamedTuple):
     ancestors: bool = True  # removing or moving a folder above it counts too
 
 
-SPECS = (
-    Spec((".git",), False, "the repository's git folder"),
-    Spec((".git", "hooks"), True, "the git hooks"),
-    Spec((".git", "config"), False, "the repository's git config"),
-    Spec((".git", "config.worktree"), False, "the worktree's git config"),
-    Spec((".git", "refs"), True, "the branches (refs)"),
-    Spec((".git", "packed-refs"), False, "the branches (packed-refs)"),
-    Spec((".git", "HEAD"), False, "HEAD"),
-    Spec((".git", "info", "attributes"), False, "the repository's git attributes"),
-    Spec((".git", "agentops"), True, "the agentops hook state"),
-    Spec((".gitattributes",), False, "git attributes"),
-    Spec((".pre-commit-config.yaml",), False, "the pre-commit config"),
-    Spec((".pre-commit-config.yml",), False, "the pre-commit config"),
-    Spec((".agentops.yaml",), False, "the agentops config"),
-    Spec(("*.agentops.yaml",), False, "an agentops rule file"),
-    Spec((".agentops",), True, "the agentops rule files"),
-    Spec((".agentops-ignore",), False, "the agentops ignore file"),
-    Spec((".husky",), True, "the husky hooks"),
-    Spec(("lefthook.yml",), False, "the lefthook config"),
-    Spec((".lefthook.yml",), False, "the lefthook config"),
-    Spec((".aider.conf.yml",), False, "aider's settings (git-commit-verify)"),
-    Spec((".cache", "agentops-hooks"), True, "the agentops cache", ancestors=False),
-    Spec((".claude", "settings*.json"), False, "the agent's own settings"),
-    Spec((".claude", "hooks"), True, "the agent's own hooks"),
-    Spec((".codex",), True, "the agent's own settings"),
-    Spec((".gemini", "settings.json"), False, "the agent's own settings"),
-    Spec((".cursor", "hooks.json"), False, "the agent's own hooks"),
-    Spec((".cursor", "hooks"), True, "the agent's own hooks"),
-    Spec((".github", "hooks"), True, "the agent's own hooks"),
-    Spec((".copilot", "hooks"), True, "the agent's own hooks"),
-    Spec((".copilot", "settings.json"), False, "the agent's own settings"),
-)
+# path (components)        kind      what it is ("tree": what is under it counts too; "-only": not its parents)
+_TABLE = """
+.git                     file      the repository's git folder
+.git/hooks               tree      the git hooks
+.git/config              file      the repository's git config
+.git/config.worktree     file      the worktree's git config
+.git/refs                tree      the branches (refs)
+.git/packed-refs         file      the branches (packed-refs)
+.git/HEAD                file      HEAD
+.git/info/attributes     file      the repository's git attributes
+.git/agentops            tree      the agentops hook state
+.gitattributes           file      git attributes
+.pre-commit-config.yaml  file      the pre-commit config
+.pre-commit-config.yml   file      the pre-commit config
+.agentops.yaml           file      the agentops config
+*.agentops.yaml          file      an agentops rule file
+.agentops                tree      the agentops rule files
+.agentops-ignore         file      the agentops ignore file
+.husky                   tree      the husky hooks
+lefthook.yml             file      the lefthook config
+.lefthook.yml            file      the lefthook config
+.aider.conf.yml          file      aider's settings (git-commit-verify)
+.cache/agentops-hooks    tree-only the agentops cache
+.claude/settings*.json   file      the agent's own settings
+.claude/hooks            tree      the agent's own hooks
+.codex                   tree      the agent's own settings
+.gemini/settings.json    file      the agent's own settings
+.cursor/hooks.json       file      the agent's own hooks
+.cursor/hooks            tree      the agent's own hooks
+.github/hooks            tree      the agent's own hooks
+.copilot/hooks           tree      the agent's own hooks
+.copilot/settings.json   file      the agent's own settings
+"""
+
+
+def _specs(table: str) -> tuple[Spec, ...]:
+    rows = (line.split(None, 2) for line in table.strip().splitlines())
+    return tuple(Spec(tuple(p.split("/")), k.startswith("tree"), what, not k.endswith("-only")) for p, k, what in rows)
+
+
+SPECS = _specs(_TABLE)
 
 
 def normalise(path: str, cwd: tuple[str, ...] = ()) -> tuple[str, ...]:

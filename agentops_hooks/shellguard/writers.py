@@ -55,15 +55,9 @@ def check(name: str, args: list[str], ctx: Ctx) -> None:
 
 def target(path: str, verb: str, ctx: Ctx, cwd: tuple[str, ...] | None = None) -> None:
     """Refuse a write that reaches a protected place."""
-    spec = paths.protected(path, ctx.cwd if cwd is None else cwd, _extra(ctx))
+    spec = paths.protected(path, ctx.cwd if cwd is None else cwd, ctx.rule_files())
     if spec:
         ctx.block("protected-file", f"`{path.replace(ANY, '…')}`: this {verb} {spec.what}")
-
-
-def _extra(ctx: Ctx) -> tuple[paths.Spec, ...]:
-    if ctx.extends is None:
-        ctx.extends = paths.config_extends(ctx.folder)
-    return ctx.extends
 
 
 def _targets(name: str, verb: str, written: list[str], ctx: Ctx) -> None:
