@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 from agentops_hooks.commands import bypass
 from agentops_hooks.names import RUNTIMES
 from agentops_hooks.shellguard.context import Problem
+from agentops_hooks.shellguard.lexer import quote
 from agentops_hooks.values import frozen
 
 SHELL_TOOLS = {"bash", "shell", "run_shell_command", "powershell", "terminal", "exec_command", "local_shell", "container.exec"}
@@ -125,7 +125,7 @@ def _tool(name: str, args: Any) -> tuple[str, list[str]]:
         return "", []
     if tool == "apply_patch" or "patch" in tool:
         text = next((args[k] for k in PATCH_KEYS if isinstance(args.get(k), str)), "")
-        return ("apply_patch " + shlex.quote(text)) if text else "", []
+        return ("apply_patch " + quote(text)) if text else "", []
     found = [_text(args[k]) for k in PATH_KEYS if k in args]
     found += [_text(e.get("file_path", e.get("path", ""))) for e in args.get("edits", []) if isinstance(e, dict)]
     return "", [p for p in found if p]
@@ -133,7 +133,7 @@ def _tool(name: str, args: Any) -> tuple[str, list[str]]:
 
 def _text(value: Any) -> str:
     if isinstance(value, list):  # some runtimes pass argv
-        return " ".join(shlex.quote(str(v)) for v in value)
+        return " ".join(quote(str(v)) for v in value)
     if not isinstance(value, str):
         raise TypeError(f"expected text, found {type(value).__name__}")
     return value
@@ -147,13 +147,13 @@ def settings_command(runtime: str, python: str | None = None) -> str:
     shell answers "block" in the runtime's convention (exit 2; a deny answer for Cursor and
     Copilot) instead of letting the command run.
     """
-    exe = shlex.quote(python or sys.executable)
+    exe = quote(python or sys.executable)
     reason = "agentops agent-hook could not run (is agentops-hooks still installed? run agentops-check init --agent again); blocking to stay safe"
     deny = {"cursor": {"permission": "deny", "user_message": reason, "agent_message": reason}, "copilot": {"permissionDecision": "deny", "permissionDecisionReason": reason}}
-    say = f"printf '%s\\n' {shlex.quote(json.dumps(deny[runtime]))}; " if runtime in deny else ""
+    say = f"printf '%s\\n' {quote(json.dumps(deny[runtime]))}; " if runtime in deny else ""
     return (
         f"{exe} -P -m agentops_hooks agent-hook --runtime {runtime}; rc=$?; "
-        f"case $rc in 0|2) exit $rc;; esac; {say}echo {shlex.quote(reason)} >&2; exit {0 if runtime == 'copilot' else 2}"
+        f"case $rc in 0|2) exit $rc;; esac; {say}echo {quote(reason)} >&2; exit {0 if runtime == 'copilot' else 2}"
     )
 
 

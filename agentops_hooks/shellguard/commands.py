@@ -9,7 +9,6 @@ pipe into a shell hand it a program, which is judged one level deeper. Interpret
 from __future__ import annotations
 
 import re
-import shlex
 
 from agentops_hooks.shellguard import envvars, git, paths, writers
 from agentops_hooks.shellguard.context import Ctx
@@ -33,7 +32,7 @@ SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox"}
 INTERPRETERS = {"python": "-c", "perl": "-e", "ruby": "-e", "node": "-e", "deno": "eval", "bun": "-e", "php": "-r"}
 UNINSTALLERS = {"pre-commit", "prek", "lefthook", "husky", "agentops-check", "overcommit"}
 EVAL_OK = {"ssh-agent", "pyenv", "rbenv", "nodenv", "direnv", "conda", "brew", "dircolors", "opam", "fnm", "mise", "zoxide", "starship", "keychain", "luarocks"}
-_CODE_RISK = re.compile(r"no-verify|hookspath|commit-tree|update-ref|\.git[/\\\"' ,+]+(hooks|config|refs|HEAD|packed-refs|info)|\.agentops|pre-commit-config|gitattributes|settings(\.local)?\.json", re.I)
+_CODE_RISK = (r"no-verify|hookspath|commit-tree|update-ref|\.git[/\\\"' ,+]+(hooks|config|refs|HEAD|packed-refs|info)|\.agentops|pre-commit-config|gitattributes|settings(\.local)?\.json")  # compiled on first use
 
 
 def run(argv: list[str], ctx: Ctx, stdin: str | None, piped: bool) -> None:
@@ -88,9 +87,9 @@ def _env(args: list[str], ctx: Ctx, stdin: str | None, piped: bool) -> None:
         if a in ("-i", "--ignore-environment", "-"):
             cleared = True
         elif a in ("-S", "--split-string") and i + 1 < len(args):
-            return run([*shlex.split(args[i + 1].replace(ANY, "ANY")), *args[i + 2 :]], ctx, stdin, piped)
+            return run([*_split(args[i + 1]), *args[i + 2 :]], ctx, stdin, piped)
         elif a.startswith("-S") and len(a) > 2:
-            return run([*shlex.split(a[2:]), *args[i + 1 :]], ctx, stdin, piped)
+            return run([*_split(a[2:]), *args[i + 1 :]], ctx, stdin, piped)
         elif (pair := envvars.assignment(a)) is not None:
             envvars.check(*pair, ctx, how="env ")
         elif not a.startswith("-"):
@@ -100,6 +99,13 @@ def _env(args: list[str], ctx: Ctx, stdin: str | None, piped: bool) -> None:
         ctx.block("agent-identity", "`env -i git …` clears the variables that say an agent runs the command")
     if i < len(args):
         run(args[i:], ctx, stdin, piped)
+
+
+def _split(text: str) -> list[str]:
+    """`env -S` splits its string into words as the shell would (with quotes)."""
+    import shlex  # only here: the common case does not need it
+
+    return shlex.split(text.replace(ANY, "ANY"))
 
 
 def _program(name: str, word: str, args: list[str], ctx: Ctx, stdin: str | None, piped: bool) -> None:
@@ -191,7 +197,7 @@ def _interpreter(name: str, args: list[str], ctx: Ctx, stdin: str | None) -> Non
     for code in codes:
         if name == "apply_patch" or "*** Begin Patch" in code:
             _patch(code, ctx)
-        elif _CODE_RISK.search(code.replace(ANY, "")):
+        elif re.search(_CODE_RISK, code.replace(ANY, ""), re.I):
             ctx.block("protected-file", f"`{name}` code that names git's hooks, config, refs or the agentops files")
     if name == "perl" and any(a.startswith("-") and "i" in a and not a.startswith("--") for a in args):
         writers.check("perl", args, ctx)

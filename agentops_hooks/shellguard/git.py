@@ -9,6 +9,7 @@ from __future__ import annotations
 from agentops_hooks.shellguard import paths
 from agentops_hooks.shellguard.context import Ctx
 from agentops_hooks.shellguard.expand import ANY
+from agentops_hooks.shellguard.lexer import quote
 
 GLOBAL_WITH_VALUE = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--super-prefix", "--config-env", "--list-cmds", "--attr-source"}
 VERIFYING = {"commit", "merge", "push", "am", "cherry-pick", "revert", "rebase", "pull"}
@@ -202,7 +203,5 @@ def _alias(sub: str, rest: list[str], ctx: Ctx) -> None:
 
 def _alias_value(value: str, ctx: Ctx, rest: list[str] | None = None) -> None:
     """A git alias runs a shell command (`!…`) or git with its words."""
-    import shlex
-
-    tail = " ".join(shlex.quote(a) for a in rest or [])
+    tail = " ".join(quote(a) for a in rest or [])
     ctx.nested(f"{value[1:]} {tail}" if value.startswith("!") else f"git {value} {tail}")

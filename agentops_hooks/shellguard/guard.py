@@ -13,10 +13,10 @@ import re
 
 from agentops_hooks.shellguard import commands, lexer, parse, writers
 from agentops_hooks.shellguard.context import MAX_COMMANDS, Ctx, Problem
-from agentops_hooks.shellguard.expand import ANY, SubValue, expand, literal
+from agentops_hooks.shellguard.expand import SubValue, expand, literal
 
 WRITE_REDIRECTS = {">", ">>", ">|", "&>", "&>>", "<>", ">&"}
-_REACHES = re.compile(r"git|hook|agentops|pre-commit|husky|lefthook|skip|settings|\.claude|\.codex|\.gemini|\.cursor|\.github|eval|alias|[$`]", re.I)
+_REACHES = (r"git|hook|agentops|pre-commit|husky|lefthook|skip|settings|\.claude|\.codex|\.gemini|\.cursor|\.github|eval|alias|[$`]")  # compiled on first use
 _PWD = {"pwd", "pwd -P", "pwd -L", "git rev-parse --show-toplevel"}
 
 
@@ -34,7 +34,7 @@ def _judge_text(text: str, ctx: Ctx) -> None:
         ctx.block("too-large", f"the command is longer than the guard reads ({e})")
         return
     except (lexer.Unreadable, RecursionError) as e:
-        if _REACHES.search(re.sub(r"['\"\\\s]", "", text)):
+        if re.search(_REACHES, re.sub(r"['\"\\\s]", "", text), re.I):
             ctx.block("unreadable", f"the command cannot be read as shell ({e}), and it may reach git or its hooks")
         return
     ctx.commands += len(simple)
@@ -57,16 +57,12 @@ def _judge(cmd: parse.Simple, ctx: Ctx) -> None:
             writers.target(target, f"`{r.op}` redirect overwrites", ctx)
     if cmd.words and literal(cmd.words[0]) in ctx.aliases and not cmd.words[0].quoted:
         alias = ctx.aliases.pop(argv[0])  # an alias does not expand inside itself
-        ctx.nested(" ".join([alias, *(_quote(a) for a in argv[1:])]))
+        ctx.nested(" ".join([alias, *(lexer.quote(a) for a in argv[1:])]))
         ctx.aliases[argv[0]] = alias
         return
     if argv and argv[0] == "eval":
         ctx.eval_tools = {(w.split() or [""])[0] for word in cmd.words for w in word.subs}
     commands.run(argv, ctx, _stdin(cmd, ctx), cmd.upstream is not None)
-
-
-def _quote(word: str) -> str:
-    return "'" + word.replace("'", "'\\''") + "'" if word and ANY not in word else ("$UNKNOWN" if word else "''")
 
 
 def _stdin(cmd: parse.Simple, ctx: Ctx) -> str | None:

@@ -18,7 +18,7 @@ _PLAIN = re.compile(r"[^\s'\"\\$`;&|()<>]+")
 _DQ_PLAIN = re.compile(r"[^\"\\$`]+")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]")
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "v": "\v"}
-_ANSI_CODE = re.compile(r"x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.")
+_ANSI_CODE = r"x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c."  # compiled on first use
 
 
 class Unreadable(ValueError):
@@ -331,7 +331,7 @@ def _ansi(r: _Reader) -> str:
             out.append(c)
             r.pos += 1
             continue
-        m = _ANSI_CODE.match(text, r.pos + 1)
+        m = re.compile(_ANSI_CODE).match(text, r.pos + 1)
         if m:
             out.append(_code(m.group()))
             r.pos = m.end()
@@ -347,3 +347,10 @@ def _code(code: str) -> str:
         return chr(ord(code[1]) & 0x1F)
     value = int(code[1:], 16) if code[0] in "xuU" else int(code, 8)
     return chr(min(value, 0x10FFFF))
+
+
+def quote(word: str) -> str:
+    """The word quoted for a shell, as `shlex.quote` does (without importing shlex on the hook path)."""
+    if word and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
