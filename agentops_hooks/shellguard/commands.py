@@ -26,8 +26,10 @@ WRAPPERS: dict[str, tuple[set[str], int]] = {  # options taking a value, positio
     "flock": ({"-w", "--timeout", "-E", "--conflict-exit-code"}, 1),
     "xargs": ({"-I", "-L", "-n", "-P", "-d", "-E", "-s", "-a", "--max-args", "--max-procs", "--delimiter", "--arg-file"}, 0),
     "strace": ({"-o", "-e", "-p", "-s"}, 0),
+    **{name: ({"-p", "--package", "--from", "--with", "--python"}, 0) for name in ("npx", "pnpx", "bunx", "uvx")},
     **{name: (set(), 0) for name in ("nohup", "builtin", "setsid", "chronic", "unbuffer", "caffeinate", "command", "then", "do")},
 }
+RUNNERS = {"uv", "pipx", "poetry", "pdm", "hatch", "pixi", "rye", "pnpm", "npm", "yarn", "bun", "conda", "mise"}
 SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox"}
 INTERPRETERS = {"python": "-c", "perl": "-e", "ruby": "-e", "node": "-e", "deno": "eval", "bun": "-e", "php": "-r"}
 UNINSTALLERS = {"pre-commit", "prek", "lefthook", "husky", "agentops-check", "overcommit"}
@@ -51,6 +53,8 @@ def run(argv: list[str], ctx: Ctx, stdin: str | None, piped: bool) -> None:
         return _env(argv[i + 1 :], ctx, stdin, piped)
     if name in WRAPPERS:
         return _wrapped(name, argv[i + 1 :], ctx, stdin, piped)
+    if name in RUNNERS and argv[i + 1 : i + 2] in (["run"], ["exec"], ["x"]):
+        return _wrapped("command", argv[i + 2 :], ctx, stdin, piped)  # `uv run`, `pipx run`, `poetry run`…
     _program(name, argv[i], argv[i + 1 :], ctx, stdin, piped)
 
 
@@ -199,6 +203,9 @@ def _interpreter(name: str, args: list[str], ctx: Ctx, stdin: str | None) -> Non
             _patch(code, ctx)
         elif re.search(_CODE_RISK, code.replace(ANY, ""), re.I):
             ctx.block("protected-file", f"`{name}` code that names git's hooks, config, refs or the agentops files")
+        else:
+            for text in re.findall(r"""["'](git\s[^"'\n]*)["']""", code):
+                ctx.nested(text)  # `os.system("git commit -n")`: a string the code may hand to a shell
     if name == "perl" and any(a.startswith("-") and "i" in a and not a.startswith("--") for a in args):
         writers.check("perl", args, ctx)
 

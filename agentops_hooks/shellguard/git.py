@@ -162,10 +162,10 @@ def _config(rest: list[str], ctx: Ctx) -> None:
     removing = any(a.startswith(("--unset", "--remove-section", "--rename-section")) for a in rest)
     if words and (len(words) > 1 or removing):
         key = words[0].lower()
-        if ANY in key or key.startswith(RISKY_KEYS) or (removing and key in ("core", "include", "alias")):
-            ctx.block("hooks-path", f"`git config {words[0]}` replaces or redirects what judges a commit")
-        elif key.startswith("alias.") and len(words) > 1:
+        if key.startswith("alias.") and len(words) > 1 and not removing:
             _alias_value(words[1], ctx)
+        elif ANY in key or key.startswith(RISKY_KEYS) or (removing and key in ("core", "include")):
+            ctx.block("hooks-path", f"`git config {words[0]}` replaces or redirects what judges a commit")
 
 
 def _update_ref(rest: list[str], ctx: Ctx) -> None:
