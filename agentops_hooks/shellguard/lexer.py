@@ -15,6 +15,7 @@ VAR_OPEN, SUB_OPEN, CLOSE = "\x02", "\x03", "\x04"
 OPERATORS = (";;&", ";;", ";&", "&&", "||", "|&", "|", "&", ";", "(", ")", "\n")
 REDIRECTS = ("<<<", "<<-", "<<", "&>>", "&>", ">>", ">|", ">&", "<&", "<>", ">", "<")
 _PLAIN = re.compile(r"[^\s'\"\\$`;&|()<>]+")
+_ESCAPES = re.compile(r"(?:\\[^\n])+")
 _DQ_PLAIN = re.compile(r"[^\"\\$`]+")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]")
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "v": "\v"}
@@ -190,8 +191,10 @@ def _word(r: _Reader) -> Word:
             if text.startswith("\\\n", r.pos):
                 r.pos += 2
                 continue
-            chars.append(text[r.pos + 1 : r.pos + 2])
-            r.pos, quoted = r.pos + 2, True
+            m = _ESCAPES.match(text, r.pos)
+            escaped = m.group() if m else text[r.pos : r.pos + 2]
+            chars.append(escaped[1::2])  # a run of `\x` pairs: every second character
+            r.pos, quoted = r.pos + len(escaped), True
         elif c == "$":
             quoted = _dollar(r, chars, subs) or quoted
         elif c == "`":
