@@ -188,13 +188,7 @@ def _word(r: _Reader) -> Word:
             _double(r, chars, subs)
             quoted = True
         elif c == "\\":
-            if text.startswith("\\\n", r.pos):
-                r.pos += 2
-                continue
-            m = _ESCAPES.match(text, r.pos)
-            escaped = m.group() if m else text[r.pos : r.pos + 2]
-            chars.append(escaped[1::2])  # a run of `\x` pairs: every second character
-            r.pos, quoted = r.pos + len(escaped), True
+            quoted = _escapes(r, chars) or quoted
         elif c == "$":
             quoted = _dollar(r, chars, subs) or quoted
         elif c == "`":
@@ -206,6 +200,18 @@ def _word(r: _Reader) -> Word:
         else:
             break  # a blank or an operator ends the word
     return Word("".join(chars), tuple(subs), quoted)
+
+
+def _escapes(r: _Reader, chars: list[str]) -> bool:
+    """A line continuation (False: nothing quoted), or a run of `\\x` pairs (every second character)."""
+    if r.text.startswith("\\\n", r.pos):
+        r.pos += 2
+        return False
+    m = _ESCAPES.match(r.text, r.pos)
+    escaped = m.group() if m else r.text[r.pos : r.pos + 2]
+    chars.append(escaped[1::2])
+    r.pos += len(escaped)
+    return True
 
 
 def _double(r: _Reader, chars: list[str], subs: list[str]) -> None:
