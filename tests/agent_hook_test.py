@@ -1,198 +1,168 @@
-"""agent-hook: bypass commands blocked, ordinary ones allowed, in each runtime's own convention."""
+"""agent-hook: file-edit tools, the depth and size bounds, real repositories, the settings command, the real process.
+
+The bypass and ordinary shell commands live in the corpus (tests/agent_hook_corpus_test.py).
+"""
 
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from agentops_hooks.commands.agent_hook import decide
-from tests.testing import run_cli
-
-BYPASS = [
-    "git commit --no-verify -m 'fix: x'",
-    "git commit -n -m 'fix: x'",
-    "git commit -nm 'fix: x'",
-    "git commit -anm wip",
-    "git commit -a -n",
-    "git commit --no-veri -m x",
-    "git commit --no-verif -m x",
-    "git commit -m x --no-verify",
-    "git commit --amend --no-edit --no-verify",
-    "git -C sub commit --no-verify -m x",
-    "git add . && git commit --no-verify -m x",
-    "make test; git commit -n -m x",
-    "false || git commit --no-verify -m x",
-    "(cd sub && git commit -n -m x)",
-    "bash -c 'git commit --no-verify -m x'",
-    'sh -c "git commit -n -m x"',
-    "bash -lc 'git commit --no-verify -m x'",
-    "env git commit --no-verify -m x",
-    "sudo git commit --no-verify -m x",
-    "eval 'git commit --no-verify -m x'",
-    "echo $(git commit --no-verify -m x)",
-    "git push --no-verify",
-    "git push --no-verify origin main",
-    "git push origin HEAD --no-verify",
-    "git merge --no-verify feature",
-    "git -c core.hooksPath=/dev/null commit -m x",
-    "git -c core.hookspath=/tmp/none commit -m x",
-    "git config core.hooksPath /dev/null",
-    "git config --local core.hooksPath .nohooks",
-    "HUSKY=0 git commit -m x",
-    "export HUSKY=0",
-    "env HUSKY=0 git push",
-    "LEFTHOOK=0 git commit -m x",
-    "SKIP=agentops-commit-msg git commit -m x",
-    "SKIP=ruff,agentops-staged git commit -m x",
-    "git commit-tree HEAD^{tree} -p HEAD -m x",
-    "git update-ref refs/heads/main abc123",
-    "rm .git/hooks/commit-msg",
-    "rm -rf .git/hooks",
-    "chmod -x .git/hooks/pre-commit",
-    "chmod 644 .git/hooks/commit-msg",
-    "mv .git/hooks/commit-msg /tmp/",
-    "echo '' > .git/hooks/commit-msg",
-    "pre-commit uninstall",
-    "pre-commit uninstall --hook-type commit-msg",
-    "GIT_CONFIG_PARAMETERS=\"'core.hooksPath'='/dev/null'\" git commit -m x",
-]
-
-ALLOWED = [
-    "git commit -m 'fix: x'",
-    'git commit -m "--no-verify is bad"',
-    "git commit -m 'do not use -n here'",
-    "git commit -am 'feat: add x'",
-    "git commit -F msg.txt",
-    "git commit --amend --no-edit",
-    "git commit -S -m x",
-    "git commit -m x -m 'Context: why'",
-    "git commit --message='--no-verify mentioned'",
-    "git commit -C HEAD",
-    "git log -n 5",
-    "git log --oneline -n 10",
-    "git push",
-    "git push -n origin main",
-    "git push --dry-run",
-    "git merge -n feature",
-    "git status",
-    "git diff --cached",
-    "git add -A",
-    "git config user.name 'Dana'",
-    "git config --get core.hooksPath",
-    "git config --list",
-    "git update-ref -d refs/tags/old",
-    "git rev-parse HEAD",
-    "grep -n 'no-verify' README.md",
-    "grep -rn HUSKY docs/",
-    "echo HUSKY=0",
-    "echo 'git commit --no-verify'",
-    "ls -la .git/hooks",
-    "cat .git/hooks/commit-msg",
-    "chmod +x .git/hooks/commit-msg",
-    "pre-commit install --hook-type commit-msg",
-    "pre-commit run --all-files",
-    "pytest -q -n 4",
-    "npm test",
-    "head -n 20 file.txt",
-    "SKIP=ruff git commit -m x",
-    "cd src && make",
-    "python -m agentops_hooks staged",
-    "git commit -m \"$(cat <<'EOF'\nfix: don't skip\n\nContext: the hook said --no-verify is never the fix\nEOF\n)\"",
-    "agentops-check commit-msg .git/COMMIT_EDITMSG",
-]
+from agentops_hooks.commands.agent_hook import decide, settings_command
+from agentops_hooks.names import RUNTIMES
+from tests.agent_hook_corpus_test import event, seen_as_blocked
+from tests.testing import clean_env, git, install_hooks, run_cli, run_process, write
 
 
-def claude(cmd: str) -> str:
-    return json.dumps(
-        {"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": cmd}}
-    )
+def claude_tool(tool: str, **tool_input: object) -> str:
+    return json.dumps({"hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": tool_input})
 
 
-def codex(cmd: str) -> str:
-    return json.dumps(
-        {"hook_event_name": "PreToolUse", "turn_id": "t", "tool_name": "Bash", "tool_input": {"command": cmd}}
-    )
+def blocked_in(runtime: str, raw: str) -> bool:
+    answer = decide(raw, runtime)
+    return seen_as_blocked(runtime, answer.code, answer.stdout, answer.stderr)
 
 
-def gemini(cmd: str) -> str:
-    return json.dumps(
-        {"hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": cmd}}
-    )
+PATCH = "*** Begin Patch\n*** Update File: {path}\n@@\n-a\n+b\n*** End Patch\n"
+EDITS = {  # each runtime's file-edit tool, as its pre-tool-use input names the file (agent-signatures.md §3)
+    "claude-Write": ("claude", lambda p: claude_tool("Write", file_path=p, content="")),
+    "claude-Edit": ("claude", lambda p: claude_tool("Edit", file_path=p, old_string="a", new_string="b")),
+    "claude-MultiEdit": ("claude", lambda p: claude_tool("MultiEdit", file_path=p, edits=[])),
+    "claude-NotebookEdit": ("claude", lambda p: claude_tool("NotebookEdit", notebook_path=p, new_source="")),
+    "codex-apply_patch": ("codex", lambda p: json.dumps({"turn_id": "t", "hook_event_name": "PreToolUse", "tool_name": "apply_patch", "tool_input": {"command": PATCH.format(path=p)}})),
+    "codex-shell-apply_patch": ("codex", lambda p: json.dumps({"turn_id": "t", "tool_name": "Bash", "tool_input": {"command": ["apply_patch", PATCH.format(path=p)]}})),
+    "gemini-write_file": ("gemini", lambda p: json.dumps({"hook_event_name": "BeforeTool", "tool_name": "write_file", "tool_input": {"file_path": p, "content": ""}})),
+    "gemini-replace": ("gemini", lambda p: json.dumps({"hook_event_name": "BeforeTool", "tool_name": "replace", "tool_input": {"file_path": p, "old_string": "a", "new_string": "b"}})),
+    "cursor-Write": ("cursor", lambda p: json.dumps({"hook_event_name": "preToolUse", "tool_name": "Write", "tool_input": {"file_path": p}})),
+    "copilot-edit": ("copilot", lambda p: json.dumps({"timestamp": 1, "cwd": "/r", "toolName": "edit", "toolArgs": json.dumps({"path": p})})),
+    "copilot-create": ("copilot", lambda p: json.dumps({"timestamp": 1, "cwd": "/r", "toolName": "create", "toolArgs": {"path": p, "file_text": ""}})),
+}
+PROTECTED = ["/r/.git/hooks/commit-msg", "/r/.git/./hooks/pre-commit", ".agentops.yaml", "/r/.git/config", ".gitattributes", "/r/.claude/settings.json", ".github/hooks/agentops.json", "/home/d/.cache/agentops-hooks/rules/x.json"]
 
 
-def cursor(cmd: str) -> str:
-    return json.dumps({"hook_event_name": "beforeShellExecution", "command": cmd, "cwd": "/repo"})
+@pytest.mark.parametrize("tool", sorted(EDITS))
+def test_file_edit_tools_may_not_change_what_judges_a_commit(tool: str) -> None:
+    runtime, shape = EDITS[tool]
+    for path in PROTECTED:
+        assert blocked_in(runtime, shape(path)), (tool, path)
+    assert not blocked_in(runtime, shape("/r/src/app.py"))
+    assert not blocked_in(runtime, shape("docs/hooks.md"))
 
 
-def copilot(cmd: str) -> str:
-    return json.dumps({"timestamp": 1, "cwd": "/repo", "toolName": "bash", "toolArgs": json.dumps({"command": cmd})})
+def test_read_only_tools_are_not_judged_by_their_path() -> None:
+    assert decide(claude_tool("Read", file_path="/r/.git/hooks/pre-commit")).code == 0
+    assert decide(claude_tool("Grep", pattern="x", path="/r/.git/hooks")).code == 0
 
 
-RUNTIMES = {"claude": claude, "codex": codex, "gemini": gemini, "cursor": cursor, "copilot": copilot}
+def nest(command: str, levels: int) -> str:
+    for _ in range(levels):
+        command = f"bash -c {shlex.quote(command)}"
+    return command
 
 
-def blocked(runtime: str, answer_code: int, stdout: str) -> bool:
-    if runtime == "cursor":
-        return answer_code == 2 and json.loads(stdout)["permission"] == "deny"
-    if runtime == "copilot":
-        return json.loads(stdout)["permissionDecision"] == "deny"
-    return answer_code == 2
+def test_nesting_is_followed_to_the_bound_and_blocks_past_it() -> None:
+    assert blocked_in("claude", event_json(nest("git commit -n -m x", 6)))
+    assert not blocked_in("claude", event_json(nest("pytest -q", 6)))
+    answer = decide(event_json(nest("pytest -q", 12)), "claude")
+    assert answer.code == 2 and "`too-deep`" in answer.stderr  # past the bound: blocked, not allowed
 
 
-def test_counts() -> None:
-    assert len(BYPASS) >= 40 and len(ALLOWED) >= 40
+def event_json(command: str) -> str:
+    return json.dumps(event("claude", command, "/"))
 
 
-@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
-@pytest.mark.parametrize("command", BYPASS)
-def test_bypass_is_blocked(runtime: str, command: str) -> None:
-    for explicit in ("auto", runtime):
-        answer = decide(RUNTIMES[runtime](command), explicit)
-        assert blocked(runtime, answer.code, answer.stdout), (runtime, explicit, command, answer)
-        assert "AgentOps-Exempt" in answer.stderr  # the agent is told what to do instead
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        ("git commit -m '" + "never --no-verify " * 55_000 + "'", 0),
+        ("cat <<'EOF' > notes.md\n" + "git commit --no-verify\n" * 45_000 + "EOF\n", 0),
+        ("echo " + "'a'" * 330_000, 0),
+        ("echo a; " * 125_000, 2),
+        ("(" * 500_000 + ")" * 500_000, 2),
+        ("$(" * 350_000 + ")" * 350_000, 2),
+        ("bash -c " * 120_000 + "x", 2),
+    ],
+    ids=["message", "heredoc", "quotes", "commands", "parens", "substitutions", "shells"],
+)
+def test_a_1_mb_command_is_decided_in_under_a_second(command: str, code: int) -> None:
+    assert len(command) >= 900_000
+    start = time.perf_counter()
+    answer = decide(event_json(command), "claude")
+    assert time.perf_counter() - start < 1.0
+    assert answer.code == code, answer.stderr
 
 
-@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
-@pytest.mark.parametrize("command", ALLOWED)
-def test_ordinary_command_is_allowed(runtime: str, command: str) -> None:
-    answer = decide(RUNTIMES[runtime](command), "auto")
-    assert not blocked(runtime, answer.code, answer.stdout or "{}"), (runtime, command, answer)
-    assert answer.code == 0
+def test_activating_a_sample_is_enabling_unless_it_replaces_an_installed_hook(git_repo: Path) -> None:
+    command = "mv .git/hooks/pre-commit.sample .git/hooks/pre-commit"
+    assert decide(json.dumps(event("claude", command, str(git_repo))), "claude").code == 0
+    install_hooks(git_repo)
+    answer = decide(json.dumps(event("claude", command, str(git_repo))), "claude")
+    assert answer.code == 2 and "the git hooks" in answer.stderr
 
 
-def test_writing_a_hook_file_is_blocked() -> None:
-    event = {
-        "hook_event_name": "PreToolUse",
-        "tool_name": "Write",
-        "tool_input": {"file_path": "/r/.git/hooks/commit-msg", "content": ""},
-    }
-    assert decide(json.dumps(event)).code == 2
-    event["tool_input"]["file_path"] = "/r/src/app.py"
-    assert decide(json.dumps(event)).code == 0
+def test_the_rule_files_the_config_extends_are_protected(git_repo: Path) -> None:
+    command = "echo 'rules: {}' > policy/team-rules.yaml"
+    assert decide(json.dumps(event("claude", command, str(git_repo))), "claude").code == 0
+    write(git_repo / ".agentops.yaml", "extends:\n  - builtin:core\n  - policy/team-rules.yaml\n")
+    answer = decide(json.dumps(event("claude", command, str(git_repo))), "claude")
+    assert answer.code == 2 and "a rule file the config extends" in answer.stderr
+
+
+def test_a_stored_git_alias_is_read_as_what_it_runs(git_repo: Path) -> None:
+    git("config", "alias.ci", "commit --no-verify")
+    git("config", "alias.lg", "log --oneline")
+    assert decide(json.dumps(event("claude", "git ci -m x", str(git_repo))), "claude").code == 2
+    assert decide(json.dumps(event("claude", "git lg -n 5", str(git_repo))), "claude").code == 0
 
 
 @pytest.mark.parametrize(
     ("runtime", "stdin"),
-    [
-        ("claude", "not json"),
-        ("codex", "[1, 2]"),
-        ("gemini", '{"tool_name": "run_shell_command", "tool_input": "x"}'),
-        ("auto", ""),
-    ],
+    [("claude", "not json"), ("codex", "[1, 2]"), ("gemini", '{"tool_name": "run_shell_command", "tool_input": "x"}'), ("auto", "")],
 )
 def test_malformed_input_fails_closed_through_the_cli(runtime: str, stdin: str) -> None:
     proc = run_cli("agent-hook", "--runtime", runtime, stdin=stdin)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("agentops agent-hook: ")
-    assert "blocking to stay safe" in proc.stderr
+    assert proc.stderr.startswith("agentops agent-hook: ") and "blocking to stay safe" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-def test_cursor_and_copilot_answer_in_json_through_the_cli() -> None:
-    proc = run_cli("agent-hook", "--runtime", "cursor", stdin=cursor("git commit -n -m x"))
-    assert proc.returncode == 2 and json.loads(proc.stdout)["permission"] == "deny"
-    proc = run_cli("agent-hook", "--runtime", "copilot", stdin=copilot("git status"))
-    assert proc.returncode == 0 and json.loads(proc.stdout) == {"permissionDecision": "allow"}
-    proc = run_cli("agent-hook", "--runtime", "copilot", stdin="{broken")
-    assert json.loads(proc.stdout)["permissionDecision"] == "deny"
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_the_real_process_blocks_and_allows_in_each_convention(runtime: str, tmp_path: Path) -> None:
+    for command, expected in (("git -c core.hooksPath=/dev/null commit -m x", True), ("git commit -m 'no --no-verify'", False)):
+        stdin = json.dumps(event(runtime, command, str(tmp_path)))
+        proc = run_process("agent-hook", "--runtime", runtime, stdin=stdin, env=clean_env())
+        assert seen_as_blocked(runtime, proc.returncode, proc.stdout, proc.stderr) is expected, proc.stderr
+
+
+def run_setting(command: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    """The settings' command as the runtime runs it: a POSIX shell with the event on stdin."""
+    return subprocess.run(("/bin/sh", "-c", command), input=stdin, capture_output=True, text=True, env=clean_env())
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_the_settings_command_needs_no_path_and_blocks_when_the_tool_is_gone(runtime: str, tmp_path: Path) -> None:
+    command = settings_command(runtime)
+    assert command.startswith(shlex.quote(sys.executable) + " -P -m agentops_hooks agent-hook --runtime " + runtime)
+    bypass, ordinary = (json.dumps(event(runtime, c, str(tmp_path))) for c in ("git commit -n -m x", "git status"))
+    env_without_path = {**clean_env(), "PATH": ""}
+    proc = subprocess.run(("/bin/sh", "-c", command), input=ordinary, capture_output=True, text=True, env=env_without_path)
+    assert not seen_as_blocked(runtime, proc.returncode, proc.stdout, proc.stderr), proc.stderr
+    proc = run_setting(command, bypass)
+    assert seen_as_blocked(runtime, proc.returncode, proc.stdout, proc.stderr)
+    gone = run_setting(settings_command(runtime, str(tmp_path / "no-such-python")), ordinary)
+    assert seen_as_blocked(runtime, gone.returncode, gone.stdout, gone.stderr)
+    assert "agentops agent-hook could not run" in gone.stderr
+
+
+def test_a_package_planted_in_the_repository_does_not_replace_the_hook(tmp_path: Path) -> None:
+    write(tmp_path / "agentops_hooks" / "__main__.py", "raise SystemExit(0)\n")
+    write(tmp_path / "agentops_hooks" / "__init__.py", "")
+    stdin = json.dumps(event("claude", "git commit -n -m x", str(tmp_path)))
+    proc = subprocess.run(("/bin/sh", "-c", settings_command("claude")), input=stdin, capture_output=True, text=True, cwd=tmp_path, env=clean_env())
+    assert proc.returncode == 2
