@@ -37,6 +37,8 @@ def fast_path(args: list[str]) -> Callable[[], int] | None:
         return lambda: _hooks().prepare_commit_msg(_options(), rest[0], rest[1] if len(rest) > 1 else None)
     if name == "staged" and rest in ([], ["--hook"]):
         return lambda: _hooks().staged(_options(), hook=bool(rest))
+    if name == "reference-transaction" and len(rest) == 1 and plain:
+        return lambda: _guard().run(rest[0], sys.stdin)
     if name == "agent-hook":
         runtime = _runtime(rest)
         if runtime is not None:
@@ -58,6 +60,13 @@ def _hooks() -> ModuleType:
     from agentops_hooks import hooks
 
     return hooks
+
+
+def _guard() -> ModuleType:
+    """The reference-transaction guard, imported only when git runs that hook."""
+    from agentops_hooks.guard import reftx
+
+    return reftx
 
 
 def _cli() -> ModuleType:

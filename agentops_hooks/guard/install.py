@@ -61,7 +61,7 @@ if [ ! -x "$python" ] || [ ! -f "$package" ]; then
     echo "agentops: branch update refused: the reference-transaction guard cannot run ($python or the agentops-hooks package is gone); reinstall agentops-hooks and run \`agentops-check init\` again, or \`agentops-check uninstall\`" >&2
     exit 1
 fi
-printf '%s' "$lines" | "$python" -E -P -m agentops_hooks.guard.reftx prepared
+printf '%s' "$lines" | "$python" -E -P -m agentops_hooks reference-transaction prepared
 """
 
 

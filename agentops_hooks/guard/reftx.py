@@ -97,13 +97,12 @@ def _anything_new(revs: list[str]) -> bool:
 
 
 def _judge(updates: tuple[Update, ...], revs: list[str]) -> int:
-    from agentops_hooks import checks, sources
-    from agentops_hooks.outputs import Options, exit_code, write_outputs
+    from agentops_hooks import context, sources
+    from agentops_hooks.outputs import Options, write_outputs
 
-    ctx = checks.open_context(None, checks.environ())
+    ctx = context.open_context(None, context.environ())
     results = judged(ctx, revs, sources.agent_env())
-    totals = write_outputs(results, Options(), "reference-transaction", refused_note(updates), ctx.config.rules)
-    return exit_code(totals)
+    return write_outputs(results, Options(), "reference-transaction", refused_note(updates), ctx.config.rules)
 
 
 def judged(ctx: Context, revs: list[str], env: tuple[tuple[str, str], ...]) -> Iterator[CommitResult]:
@@ -111,15 +110,14 @@ def judged(ctx: Context, revs: list[str], env: tuple[tuple[str, str], ...]) -> I
 
     The shell's agent variables go with every commit: whoever moves the branch vouches for them.
     """
-    from agentops_hooks import checks, gitrepo, sources
+    from agentops_hooks import gitrepo, judge, sources
     from agentops_hooks.values import replace
 
     sizes = gitrepo.BlobSizes() if any(r.param("max-size") is not None for r in ctx.config.rules) else None
     try:
         for commit in sources.history(revs, ctx.config.include_merges):
             commit = replace(commit, env=env, source="reference-transaction")
-            # checks has no public per-commit judge yet: history() drops the shell's environment
-            yield checks.light(checks._judge(ctx, commit, with_message=True, sizes=sizes))
+            yield judge.light(judge.judge(ctx, commit, with_message=True, sizes=sizes))
     finally:
         if sizes is not None:
             sizes.close()
@@ -139,14 +137,10 @@ def refused_note(updates: Iterable[Update]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m agentops_hooks.guard.reftx STATE`, the hook script's call; stdin as git gives it."""
-    from agentops_hooks.boundary import guard
+    """`python -m agentops_hooks.guard.reftx STATE`: the same as `agentops-check reference-transaction STATE`."""
+    from agentops_hooks.entry import main as entry_main
 
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        sys.stderr.write("usage: python -m agentops_hooks.guard.reftx prepared|committed|aborted\n")
-        return 2
-    return guard(lambda: run(args[0], sys.stdin), ["reference-transaction", *args])
+    return entry_main(["reference-transaction", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
