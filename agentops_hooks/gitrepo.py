@@ -302,3 +302,44 @@ def commit(sha: str, cwd: str | None = None) -> Commit:
 
 def _text(value: str | bytes) -> str:
     return value if isinstance(value, str) else value.decode("utf-8", "replace")
+
+
+@frozen
+class HookSetup:
+    """Where git runs hooks from: the repository's own hooks folder, or `core.hooksPath` and where it is set."""
+
+    toplevel: str
+    hooks_dir: str  # <common git dir>/hooks, where `pre-commit install` and `init` write
+    hooks_path: str | None  # core.hooksPath, made absolute (None: not set)
+    scope: str = ""  # the config scope that sets it: local, global, system, worktree, command
+
+
+def hook_setup(cwd: str | None = None) -> HookSetup:
+    """The hooks folder git will use for this repository, and any `core.hooksPath` that moves it."""
+    import git as gitpython
+
+    with opened(cwd) as repo:
+        top = str(repo.working_tree_dir or repo.git_dir)
+        hooks_dir = os.path.join(str(repo.common_dir), "hooks")
+        try:
+            out = repo.git.config("--show-origin", "--show-scope", "-z", "--get", "core.hooksPath")
+        except gitpython.GitCommandError:  # exit 1: not set
+            return HookSetup(top, hooks_dir, None)
+    scope, _origin, value = (out.split("\0") + ["", "", ""])[:3]
+    return HookSetup(top, hooks_dir, os.path.normpath(os.path.join(top, os.path.expanduser(value))), scope)
+
+
+def has_revision(path: str, rev: str) -> bool | None:
+    """Whether the repository at `path` has the commit `rev` names; None when `path` is no repository."""
+    import git as gitpython
+
+    try:
+        repo = gitpython.Repo(path)
+    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+        return None
+    with repo:
+        try:
+            repo.commit(rev)
+        except (gitpython.BadName, gitpython.BadObject, ValueError):
+            return False
+    return True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from agentops_hooks.errors import FatalError
 from agentops_hooks.values import frozen
@@ -47,3 +48,15 @@ def write(edits: Iterable[FileEdit], root: str = "") -> None:
                 f.write(e.after)
         except OSError as err:
             raise FatalError(f"{path}: cannot write: {err.strerror}") from None
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in JSON-like data (mappings, lists, scalars), depth first."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from strings(v)

@@ -5,10 +5,10 @@ This is the application layer: git and the config are reached through their modu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from agentops_hooks.commands.files import read_text
+from agentops_hooks.commands.files import read_text, strings
 from agentops_hooks.commands.learn.incident import Draft, draft_from_commit, find_fix
 from agentops_hooks.commands.learn.pattern import check_pattern
 from agentops_hooks.commands.learn.plan import Proposal, plan
@@ -128,7 +128,7 @@ def finish(
     )
     proposal = _planned(ctx, data, rule_file, config_path)
     secrets = [r.compiled["pattern"] for r in _secrets(ctx)]
-    if any(s.search(v) for v in _strings(data) for s in secrets):  # the last guard
+    if any(s.search(v) for v in strings(data) for s in secrets):  # the last guard
         raise FatalError(f"the proposed rule '{d.rule_id}' would contain a secret; nothing written")
     return replace(proposal, notes=(*d.notes, *proposal.notes))
 
@@ -143,14 +143,3 @@ def _planned(ctx: Any, data: Mapping[str, Any], rule_file: str, config_path: str
         data=data,
         read=read_text,
     )
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
