@@ -6,7 +6,7 @@ PYTHONPATH on the export), so the only difference is the code. The repository is
 first-parent commits of the pip history in ../shared/corpus, replayed as a linear chain with their
 real trees, messages and authors (objects shared with the clone); the incident for `learn` is the
 first commit of the chain that `learn` can turn into a rule. builtin core + secrets (no config file).
-Prints median and min–max of N runs (after one warm-up) and the difference of medians; the bar of
+Prints median and min–max of N runs (after one warm-up; the two versions take turns) and the difference of medians; the bar of
 issue 15 is at most 250 ms slower.
 Run: .venv/bin/python benchmarks/ci_and_learn.py [--before REV] [--after REV] [--runs N] [--commits N]
 """
@@ -76,13 +76,17 @@ def run(code: str, args: list[str], cwd: str, cache: str) -> subprocess.Complete
     )
 
 
-def timed(code: str, args: list[str], cwd: str, runs: int, cache: str) -> list[float]:
-    run(code, args, cwd, cache)  # warm-up: bytecode, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run(code, args, cwd, cache)
-        times.append(time.perf_counter() - start)
+def timed(codes: dict[str, str], args: list[str], cwd: str, runs: int, cache: str) -> dict[str, list[float]]:
+    """Wall times per version; the versions take turns (order swapped each round), so load drift hits both."""
+    names = list(codes)
+    for name in names:
+        run(codes[name], args, cwd, cache)  # warm-up: bytecode, caches
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names if i % 2 == 0 else names[::-1]:
+            start = time.perf_counter()
+            run(codes[name], args, cwd, cache)
+            times[name].append(time.perf_counter() - start)
     return times
 
 
@@ -115,13 +119,13 @@ def main() -> None:
     print(f"before = {opts.before}, after = {opts.after}; {opts.runs} runs each, whole processes")
     print(f"{'command':44} {'version':7} {'median ms':>10} {'min-max ms':>16} {'after-before':>13}")
     for name, args in commands.items():
-        medians = {}
-        for version, code in codes.items():
-            times = timed(code, args, repo, opts.runs, cache)
-            medians[version] = statistics.median(times)
-            spread = f"{min(times) * 1000:.0f}-{max(times) * 1000:.0f}"
-            delta = f"{(medians[version] - medians['before']) * 1000:+.0f} ms" if version == "after" else ""
-            print(f"{name:44} {version:7} {medians[version] * 1000:10.0f} {spread:>16} {delta:>13}")
+        times = timed(codes, args, repo, opts.runs, cache)
+        before = statistics.median(times["before"])
+        for version, ts in times.items():
+            med = statistics.median(ts)
+            spread = f"{min(ts) * 1000:.0f}-{max(ts) * 1000:.0f}"
+            delta = f"{(med - before) * 1000:+.0f} ms" if version == "after" else ""
+            print(f"{name:44} {version:7} {med * 1000:10.0f} {spread:>16} {delta:>13}")
     print("(bar of issue 15: after - before <= +250 ms)")
 
 
