@@ -27,7 +27,7 @@ class Target:
 def detect(env: Mapping[str, str], base: str | None = None, head: str = "HEAD") -> Target:
     """The provider's pull request or push range; `--base` wins over detection."""
     if base:
-        return Target("generic", base, head, branch=_branch(env))
+        return Target("generic", base, head, branch=branch(env))
     if env.get("GITHUB_ACTIONS") == "true":
         return _github(env)
     if env.get("GITLAB_CI") == "true":
@@ -37,7 +37,8 @@ def detect(env: Mapping[str, str], base: str | None = None, head: str = "HEAD") 
     )
 
 
-def _branch(env: Mapping[str, str]) -> str | None:
+def branch(env: Mapping[str, str]) -> str | None:
+    """The pull request's source branch in CI (a branch prefix is an agent signal), if known."""
     return env.get("GITHUB_HEAD_REF") or env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") or None
 
 

@@ -1,20 +1,32 @@
-"""The command line: a thin click shell around one main(argv) -> int, the only error boundary."""
+"""The command line: click parses the arguments and dispatches to a command body, nothing else.
+
+Each command's body is `commands/<name>.py` (the hook commands: hooks.py); exceptions become exit
+codes in boundary.Shell, around `dispatch` here and around the hook fast path in entry.py.
+To add a command: a function below with its options, whose body is one call into its module.
+"""
 
 from __future__ import annotations
 
 import functools
-import os
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
-from agentops_hooks import __version__, boundary, hooks
-from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks import __version__, hooks
+from agentops_hooks.boundary import Shell
+from agentops_hooks.errors import ExitCode
 from agentops_hooks.formats import FORMATTERS
-from agentops_hooks.outputs import Options, default_color, emit, exit_code, write_outputs
-from agentops_hooks.values import replace
+from agentops_hooks.names import CONFIG_FILE, RUNTIMES
+from agentops_hooks.outputs import Options, default_color
+
+
+def _body(name: str, function: str = "run") -> Callable[..., int]:
+    """A command's body, `commands/<name>.py`'s function, imported only when that command runs."""
+    body: Callable[..., int] = getattr(importlib.import_module(f"agentops_hooks.commands.{name}"), function)
+    return body
 
 
 def _parse_format(value: str) -> tuple[str, str | None]:
@@ -24,48 +36,53 @@ def _parse_format(value: str) -> tuple[str, str | None]:
     return name, path or None
 
 
-def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--config, -f/--format, --output, --color/--no-color, -q/-v → one frozen Options."""
-
-    @click.option(
-        "--config", "config_path", metavar="PATH", help="Config file (default: AGENTOPS_CONFIG, then .agentops.yaml)."
+def _options(formats: tuple[str, ...], output: str | None, color: bool | None, **flags: Any) -> Options:
+    """The parsed shared options as one frozen Options."""
+    outputs = tuple(_parse_format(v) for v in formats) or (("text", None),)
+    if output:
+        if len(outputs) > 1:
+            raise click.UsageError("--output takes a single format; use -f FMT=PATH for several")
+        outputs = ((outputs[0][0], output),)
+    color = default_color() if color is None else color
+    chosen = bool(formats or output)
+    return Options(
+        flags["config_path"], outputs, color, flags["verbose"], flags["quiet"], not flags["no_inline_allow"], chosen
     )
-    @click.option(
+
+
+COMMON_OPTIONS = (  # applied bottom-up, so listed in the order --help shows them
+    click.option("-q", "--quiet", is_flag=True, help="Print only findings."),
+    click.option("--no-inline-allow", is_flag=True, help="Ignore `agentops: allow` comments (for CI)."),
+    click.option("-v", "--verbose", is_flag=True, help="Say more: clean commits too, tracebacks of internal errors."),
+    click.option(
+        "--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR)."
+    ),
+    click.option("--output", metavar="PATH", help="Write the (single) format to PATH."),
+    click.option(
         "-f",
         "--format",
         "formats",
         multiple=True,
         metavar="FMT[=PATH]",
         help=f"Output format, repeatable ({', '.join(sorted(FORMATTERS))}); =PATH writes to a file.",
-    )
-    @click.option("--output", metavar="PATH", help="Write the (single) format to PATH.")
-    @click.option(
-        "--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR)."
-    )
-    @click.option("-v", "--verbose", is_flag=True, help="Say more: clean commits too, tracebacks of internal errors.")
-    @click.option("-q", "--quiet", is_flag=True, help="Print only findings.")
-    @click.option("--no-inline-allow", is_flag=True, help="Ignore `agentops: allow` comments (for CI).")
-    @functools.wraps(f)
-    def wrapper(
-        config_path: str | None,
-        formats: tuple[str, ...],
-        output: str | None,
-        color: bool | None,
-        verbose: bool,
-        quiet: bool,
-        no_inline_allow: bool,
-        **kwargs: Any,
-    ) -> Any:
-        outputs = tuple(_parse_format(v) for v in formats) or (("text", None),)
-        if output:
-            if len(outputs) > 1:
-                raise click.UsageError("--output takes a single format; use -f FMT=PATH for several")
-            outputs = ((outputs[0][0], output),)
-        if color is None:
-            color = default_color()
-        chosen = bool(formats or output)
-        return f(opts=Options(config_path, outputs, color, verbose, quiet, not no_inline_allow, chosen), **kwargs)
+    ),
+    click.option(
+        "--config", "config_path", metavar="PATH", help=f"Config file (default: AGENTOPS_CONFIG, then {CONFIG_FILE})."
+    ),
+)
+SHARED = ("config_path", "formats", "output", "color", "verbose", "quiet", "no_inline_allow")
 
+
+def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, -f/--format, --output, --color/--no-color, -q/-v, --no-inline-allow → one frozen Options."""
+
+    @functools.wraps(f)
+    def wrapper(**kwargs: Any) -> Any:
+        shared = {k: kwargs.pop(k) for k in SHARED}
+        return f(opts=_options(**shared), **kwargs)
+
+    for option in COMMON_OPTIONS:
+        wrapper = option(wrapper)
     return wrapper
 
 
@@ -111,12 +128,7 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None, sha
 @common_options
 def range_(opts: Options, spec: str | None, base: str | None) -> int:
     """Check every commit of a range on its own message and diff."""
-    from agentops_hooks import checks
-
-    ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
-    revs = checks.range_revs(spec, base, checks.environ())
-    totals = write_outputs(checks.history(ctx, revs), opts, "range", rules=ctx.config.rules)
-    return exit_code(totals)
+    return _body("range")(opts, spec, base)
 
 
 @cli.command("ci")
@@ -131,26 +143,7 @@ def range_(opts: Options, spec: str | None, base: str | None) -> int:
 @common_options
 def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -> int:
     """Check every commit of the pull request (or push) this CI run is for."""
-    import itertools
-
-    from agentops_hooks import checks, ci, gitrepo
-
-    env = checks.environ()
-    target = ci.detect(env, base)
-    revs = checks.ci_revs(target)
-    rules_rev = gitrepo.resolve(target.base) if rules_from == "base" and target.base else None
-    ctx = checks.open_context(opts.config, env, trust_cache=False, inline_allow=opts.inline_allow, rules_rev=rules_rev)
-    if target.base is None:
-        click.echo(
-            f"agentops: no base revision for this {target.event or 'run'}: checking {target.head[:12]} only", err=True
-        )
-    results = checks.history(ctx, revs)
-    if squash:
-        results = itertools.chain(results, [checks.squash(ctx, target)])
-    if not opts.chosen_formats and env.get("GITHUB_ACTIONS") == "true":
-        opts = replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
-    totals = write_outputs(results, opts, "ci", rules=ctx.config.rules)
-    return exit_code(totals)
+    return _body("ci")(opts, base, squash, rules_from)
 
 
 @cli.command("learn")
@@ -173,44 +166,7 @@ def ci_command(opts: Options, base: str | None, squash: bool, rules_from: str) -
 @click.option("--dry-run", is_flag=True, help="Print the diff only; write nothing.")
 def learn(config_path: str | None, dry_run: bool, rule_file: str, **flags: Any) -> int:
     """Turn a bad commit (or a pattern) into a new rule, tested and backtested before it is saved."""
-    from agentops_hooks import checks
-    from agentops_hooks.commands import backtest as backtest_
-    from agentops_hooks.commands import learn as learn_
-
-    ctx = checks.open_context(config_path, checks.environ())
-    words = tuple(w.strip() for v in flags["keywords"] for w in v.split(",") if w.strip())
-    draft = learn_.draft(
-        ctx, **{k: flags[k] for k in ("from_commit", "pattern", "paths", "lines", "rule_id", "kind")}, keywords=words
-    )
-    message, hint = flags["message"], flags["hint"]
-    if sys.stdin.isatty():  # prompt only a person; scripts and agents get the defaults
-        message = message or click.prompt("Message (what a violation prints)", default=draft.message)
-        hint = hint if hint is not None else click.prompt("Hint (how to fix it)", default=draft.hint)
-    proposal = learn_.finish(
-        ctx,
-        draft,
-        message=message,
-        hint=hint,
-        description=flags["description"],
-        severity=flags["severity"],
-        applies_to=flags["applies_to"],
-        rule_file=rule_file,
-        config_path=config_path,
-    )
-    for note in proposal.notes:
-        click.echo(f"learn: {note}", err=True)
-    for line in backtest_.text(backtest_.run(ctx, [proposal.rule], ["HEAD"], "HEAD")):
-        click.echo(line)
-    top = ctx.repo.toplevel
-    if dry_run:
-        for edit in proposal.edits:
-            click.echo(edit.diff(os.path.relpath(edit.path, top)), nl=False)
-        click.echo(f"learn: rule '{proposal.rule.id}' proposed (dry run: nothing written)")
-        return ExitCode.OK
-    learn_.apply(proposal.edits)
-    for edit in proposal.edits:
-        click.echo(f"learn: wrote {os.path.relpath(edit.path, top)}")
-    return ExitCode.OK
+    return _body("learn_run")(config_path, dry_run, rule_file, **flags)
 
 
 @cli.command("backtest")
@@ -221,25 +177,7 @@ def learn(config_path: str | None, dry_run: bool, rule_file: str, **flags: Any) 
 @click.option("--config", "config_path", metavar="PATH")
 def backtest(target: str, spec: str | None, since: str | None, fmt: str, config_path: str | None) -> int:
     """What a rule (or every rule of a rule file) would have caught across history."""
-    import json
-
-    from agentops_hooks import checks, config
-    from agentops_hooks.commands import backtest as backtest_
-
-    ctx = checks.open_context(config_path, checks.environ())
-    if os.path.isfile(target):
-        chosen = config.load(target, toplevel=ctx.repo.toplevel).rules
-    else:
-        chosen = backtest_.select_rules(target, ctx.config.rules, _rules(config_path, True))
-    revs = checks.range_revs(spec, None, checks.environ()) if spec else ["HEAD"]
-    label = spec or "HEAD"
-    if since:
-        revs, label = [*revs, f"--since={since}"], f"{label} --since={since}"
-    result = backtest_.run(ctx, chosen, revs, label)
-    lines = [json.dumps(backtest_.as_json(result), ensure_ascii=False)] if fmt == "json" else backtest_.text(result)
-    for line in lines:
-        click.echo(line)
-    return ExitCode.OK
+    return _body("backtest")(target, spec, since, fmt, config_path)
 
 
 @cli.group()
@@ -252,9 +190,7 @@ def rules() -> None:
 @click.option("--config", "config_path", metavar="PATH")
 def rules_list(config_path: str | None, all_packs: bool) -> int:
     """One line per effective rule: id, pack, kind, severity, applies-to."""
-    for rule in _rules(config_path, all_packs):
-        click.echo(f"{rule.id}  {rule.pack}  {rule.kind}  {rule.severity}  applies-to={rule.applies_to}")
-    return ExitCode.OK
+    return _body("rules", "list_rules")(config_path, all_packs)
 
 
 @rules.command("show")
@@ -262,41 +198,21 @@ def rules_list(config_path: str | None, all_packs: bool) -> int:
 @click.option("--config", "config_path", metavar="PATH")
 def rules_show(rule_id: str, config_path: str | None) -> int:
     """Everything about one rule (the same as `agentops-check explain ID`)."""
-    import difflib
-
-    found = {r.id: r for r in _rules(config_path, True)} | {r.id: r for r in _rules(config_path, False)}
-    rule = found.get(rule_id)
-    if rule is None:
-        close = difflib.get_close_matches(rule_id, list(found), n=1)
-        raise FatalError(
-            f"no rule '{rule_id}'"
-            + (f" (did you mean '{close[0]}'?)" if close else "")
-            + "; `agentops-check rules list --all` shows them"
-        )
-    from agentops_hooks.explain import explain
-
-    for line in explain(rule):
-        click.echo(line)
-    return ExitCode.OK
+    return _body("rules", "show")(rule_id, config_path)
 
 
 @cli.command("explain")
 @click.argument("rule_id")
 @click.option("--config", "config_path", metavar="PATH")
-@click.pass_context
-def explain_command(ctx: click.Context, rule_id: str, config_path: str | None) -> int:
+def explain_command(rule_id: str, config_path: str | None) -> int:
     """What a rule checks, why, its factor, its examples, how to fix and how to exempt."""
-    result: int = ctx.invoke(rules_show, rule_id=rule_id, config_path=config_path)
-    return result
+    return _body("rules", "show")(rule_id, config_path)
 
 
 @rules.command("schema")
 def rules_schema() -> int:
     """Print the JSON Schema of rule files and configs (for editors)."""
-    from agentops_hooks import packs
-
-    click.echo(packs.schema_text(), nl=False)
-    return ExitCode.OK
+    return _body("rules", "schema")()
 
 
 @rules.command("validate")
@@ -304,16 +220,7 @@ def rules_schema() -> int:
 @click.option("--config", "config_path", metavar="PATH")
 def rules_validate(files: tuple[str, ...], config_path: str | None) -> int:
     """Validate rule files (default: the effective config and everything it extends)."""
-    from agentops_hooks import config
-
-    if files:
-        for path in files:
-            config.load(path, trust_cache=False)
-            click.echo(f"{path}: ok")
-    else:
-        n = len(_rules(config_path, False, trust_cache=False))
-        click.echo(f"ok: {n} rules")
-    return ExitCode.OK
+    return _body("rules", "validate")(files, config_path)
 
 
 @rules.command("test")
@@ -322,73 +229,18 @@ def rules_validate(files: tuple[str, ...], config_path: str | None) -> int:
 @click.option("--all", "all_packs", is_flag=True, help="Test every built-in pack.")
 def rules_test(files: tuple[str, ...], config_path: str | None, all_packs: bool) -> int:
     """Prove every rule's examples: fail cases must be flagged, pass cases must not."""
-    from agentops_hooks import config, ruletest
-
-    if files:
-        rules_ = [r for path in files for r in config.load(path, trust_cache=False).rules]
-    else:
-        rules_ = list(_rules(config_path, all_packs, trust_cache=False))
-    failed = untested = proven = 0
-    for outcome in ruletest.run(rules_):
-        if outcome.problem is None:
-            proven += 1
-        elif outcome.problem.startswith("untested"):
-            untested += 1
-            click.echo(f"warning: {outcome.rule_id}: {outcome.problem}")
-        else:
-            failed += 1
-            click.echo(f"FAIL {outcome.rule_id} {outcome.case}: {outcome.problem}")
-    click.echo(
-        f"rules test: {proven} examples proven, {failed} failed, {untested} rules untested ({len(rules_)} rules)"
-    )
-    return ExitCode.FINDINGS if failed else ExitCode.OK
-
-
-def _rules(config_path: str | None, all_packs: bool, trust_cache: bool = True) -> tuple[Any, ...]:
-    from agentops_hooks import config, gitrepo, packs
-
-    if all_packs:  # a pack may extend others (strict): each rule once, under its own pack
-        every: dict[str, Any] = {}
-        for name in packs.builtin_names():
-            for r in config.load(str(packs.builtin_path(name)), trust_cache, pack=f"builtin:{name}").rules:
-                every.setdefault(r.id, r)
-        return tuple(every.values())
-    try:
-        top: str | None = gitrepo.repo_info().toplevel
-    except FatalError:
-        top = None
-    return config.load(config.find(top, config_path, os.environ), trust_cache, top).rules
+    return _body("rules", "test")(files, config_path, all_packs)
 
 
 @cli.command("init")
 @click.option("--pack", "packs", multiple=True, help="Packs to extend (default: core, secrets).")
 @click.option("--repo", metavar="URL", help="Where pre-commit gets the hooks (default: the project's repository).")
 @click.option("--rev", metavar="REV", help="The tag or commit of --repo (default: v<installed version>).")
-@click.option(
-    "--agent",
-    type=click.Choice(["claude", "codex", "gemini", "cursor", "copilot"]),
-    help="Also install agent-hook in this runtime's settings.",
-)
+@click.option("--agent", type=click.Choice(list(RUNTIMES)), help="Also install agent-hook in this runtime's settings.")
 @click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
 def init(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str | None, dry_run: bool) -> int:
     """Set up a repository: .agentops.yaml, the pre-commit hooks, and optionally an agent runtime hook."""
-    from agentops_hooks import gitrepo
-    from agentops_hooks.commands import init as init_
-
-    root = gitrepo.repo_info().toplevel
-    changes = init_.plan(root, list(packs) or ["core", "secrets"], repo, rev, agent)
-    if dry_run:
-        for c in changes:
-            click.echo(c.diff(), nl=False)
-        click.echo(f"agentops init: {len(changes)} file(s) would change (dry run: nothing written)")
-        return ExitCode.OK
-    init_.apply(root, changes)
-    for line in init_.summary(changes):
-        click.echo(f"agentops init: {line}")
-    if not changes:
-        click.echo("agentops init: already set up; nothing changed")
-    click.echo(f"agentops init: now run:  {init_.install_command()}")
-    return ExitCode.OK
+    return _body("init_run")(packs, repo, rev, agent, dry_run)
 
 
 @cli.command("doctor")
@@ -402,7 +254,7 @@ def doctor() -> int:
 @cli.command("agent-hook")
 @click.option(
     "--runtime",
-    type=click.Choice(["auto", "claude", "codex", "gemini", "cursor", "copilot"]),
+    type=click.Choice(["auto", *RUNTIMES]),
     default="auto",
     help="The agent runtime whose pre-tool-use JSON arrives on stdin (auto: from its shape).",
 )
@@ -421,13 +273,7 @@ def config_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def config_show(config_path: str | None, fmt: str) -> int:
     """The effective rules and settings, each with where it was set."""
-    from agentops_hooks import config, gitrepo, showconfig
-
-    top = gitrepo.repo_info().toplevel
-    cfg = config.load(config.find(top, config_path, os.environ), True, top)
-    for line in showconfig.text(cfg) if fmt == "text" else [showconfig.as_json(cfg)]:
-        click.echo(line)
-    return ExitCode.OK
+    return _body("config", "show")(config_path, fmt)
 
 
 @cli.command()
@@ -446,7 +292,7 @@ def _period_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--range", "spec", metavar="A..B", help="The commits of a range (default: all of HEAD's history)."
     )(f)
-    return click.option("--config", "config_path", metavar="PATH", help="Config file (default: .agentops.yaml).")(f)
+    return click.option("--config", "config_path", metavar="PATH", help=f"Config file (default: {CONFIG_FILE}).")(f)
 
 
 @cli.command("report")
@@ -468,26 +314,7 @@ def report_command(
     name: str | None,
 ) -> int:
     """Agent share, rule pass rates, sections, exemptions, spirals, learnings: one pass over history."""
-    from agentops_hooks import checks, report
-    from agentops_hooks.report import merge as merge_
-    from agentops_hooks.report import scan
-
-    if merge != bool(files):
-        raise click.UsageError("--merge takes the JSON reports to combine: report --merge a.json b.json ...")
-    if merge:
-        doc = merge_.merge(scan.load(files), __version__)
-    else:
-        env = checks.environ()
-        ctx = checks.open_context(config_path, env)
-        revs = scan.revisions(spec, since, until, env)
-        progress = scan.Progress(sys.stderr) if sys.stderr.isatty() else None
-        try:
-            doc = scan.report(ctx, revs, scan.meta(ctx, __version__, scan.describe(spec, since, until), name), progress)
-        finally:
-            if progress:
-                progress.done()
-    emit(report.RENDERERS[fmt](doc), output)
-    return ExitCode.OK
+    return _body("report")(files, config_path, (spec, since, until), fmt, output, merge, name)
 
 
 @cli.command("learnings")
@@ -505,30 +332,18 @@ def learnings_command(
     output: str | None,
 ) -> int:
     """The `Learning:` lines of history, with commit, date and verdict; --grep searches them."""
-    from agentops_hooks import checks, report
-    from agentops_hooks.report import scan
+    return _body("report", "learnings")(config_path, (spec, since, until), grep, fmt, output)
 
-    env = checks.environ()
-    ctx = checks.open_context(config_path, env)
-    items = scan.learnings(ctx, scan.revisions(spec, since, until, env), grep)
-    emit(report.render_learnings(items, fmt), output)
-    return ExitCode.OK
+
+def dispatch(args: Sequence[str]) -> int:
+    """Parse the arguments and run the command they name (the caller holds the boundary)."""
+    ret = cli.main(args=list(args), prog_name="agentops-check", standalone_mode=False)
+    return int(ret) if isinstance(ret, int) else ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The console script: every outcome becomes an exit code here and nowhere else."""
+    """The full CLI without the hook fast path (entry.main is the console script)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        ret = cli.main(args=args, prog_name="agentops-check", standalone_mode=False)
-    except click.UsageError as e:
-        e.show()
-        return ExitCode.USAGE
-    except click.ClickException as e:  # not a finding: the check could not run
-        click.echo(f"agentops-check: {e.format_message()}", err=True)
-        return ExitCode.CANNOT_RUN
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("agentops-check: interrupted", err=True)
-        return 130
-    except Exception as e:  # could not run (one line), or a bug (one line, the traceback in the log)
-        return boundary.failed(e, args)
-    return int(ret) if isinstance(ret, int) else ExitCode.OK
+    with Shell(args) as shell:
+        shell.code = dispatch(args)
+    return shell.code

@@ -1,19 +1,25 @@
-"""`.agentops.yaml` and the packs it extends → the effective rules and repository settings."""
+"""`.agentops.yaml` and the packs it extends → the effective rules and repository settings.
+
+One way down: each file is read once (through the cache of validated files) into RuleSpecs that
+carry their origin and pack; `extends` are followed depth first; each file's overrides, disable
+list and severity floor are applied to the specs it sees; each spec is compiled once, at the end.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from agentops_hooks import __version__, cache, packs, rulefile
+from agentops_hooks import cache, packs, rulefile
 from agentops_hooks.errors import FatalError, RuleFileError
-from agentops_hooks.hashing import digest
+from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import SEVERITIES, Rule
-from agentops_hooks.values import field, frozen
+from agentops_hooks.names import CONFIG_FILE
+from agentops_hooks.patterns import globs, regex
+from agentops_hooks.rulespec import RuleSpec, compile_rule
+from agentops_hooks.values import field, frozen, replace
 
-CONFIG_NAME = ".agentops.yaml"
 DEFAULT_EXTENDS = ("builtin:core", "builtin:secrets")
 REPO_KEYS = ("exclude", "ignore", "agents", "include-merges")
 OVERRIDABLE = ("severity", "applies-to", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
@@ -92,7 +98,7 @@ def find(
             raise RuleFileError(f"{chosen}: config file not found (check --config / AGENTOPS_CONFIG)")
         return chosen
     if toplevel:
-        candidate = os.path.join(toplevel, CONFIG_NAME)
+        candidate = os.path.join(toplevel, CONFIG_FILE)
         if source.is_file(candidate):
             return candidate
     return None
@@ -108,33 +114,65 @@ def load(
     """Read the config (or the defaults) and everything it extends into one Config."""
     loader = _Loader(trust_cache, toplevel, source or WorkTree())
     if path is None:
-        doc: dict[str, Any] = {"version": 1, "extends": list(DEFAULT_EXTENDS)}
-        raws = loader.resolve("(defaults)", doc, os.getcwd(), set())
+        top = _File({"version": 1, "extends": list(DEFAULT_EXTENDS)})
+        specs = loader.resolve("(defaults)", top, os.getcwd(), set())
     else:
-        doc = loader.read(path)
-        raws = loader.resolve(path, doc, os.path.dirname(os.path.realpath(path)), set(), pack)
-    # every pattern was compiled once when its file was validated (or its override applied): lazy here
-    rules = tuple(
-        rulefile.compile_rule(r["__file"], _strip(r), r["__pack"], r["__origin"], lazy=True, cache=trust_cache)
-        for r in raws
-    )
+        top = loader.read(path)
+        specs = loader.resolve(path, top, os.path.dirname(os.path.realpath(path)), set(), pack)
+    # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
+    rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
+    return _settings(path, top.doc, trust_cache, rules, specs, loader)
+
+
+def _settings(
+    path: str | None, doc: Mapping[str, Any], trust_cache: bool, rules: tuple[Rule, ...], specs: list[RuleSpec], loader: _Loader
+) -> Config:
+    """The Config: the rules, and the repository's settings from its own file."""
     ignore = doc.get("ignore") or {}
     return Config(
         rules=rules,
         path=path,
         files=tuple(loader.files),
-        exclude=rulefile.globs(doc["exclude"], f"{path}: 'exclude'", trust_cache) if doc.get("exclude") else None,
+        exclude=globs(doc["exclude"], f"{path}: 'exclude'", trust_cache) if doc.get("exclude") else None,
         ignore_authors=tuple(ignore.get("authors") or ()),
-        ignore_subjects=tuple(rulefile.regex(p, f"{path}: 'ignore.subjects'") for p in ignore.get("subjects") or ()),
+        ignore_subjects=tuple(regex(p, f"{path}: 'ignore.subjects'") for p in ignore.get("subjects") or ()),
         agents=doc.get("agents") or {},
         include_merges=bool(doc.get("include-merges", False)),
-        provenance={r["id"]: dict(r.get("__from", {})) for r in raws},
+        provenance={s.id: dict(s.set_by) for s in specs},
         disabled=tuple(loader.disabled),
     )
 
 
-def _strip(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in raw.items() if not k.startswith("__")}
+class _File(NamedTuple):
+    """A file read: its validated data, and its rules when they were compiled in this run (not from the cache)."""
+
+    doc: Mapping[str, Any]
+    rules: tuple[Rule, ...] = ()
+
+
+class _Locator:
+    """`path:line:col` of a node for an error, the file read again from where the config came from."""
+
+    def __init__(self, source: WorkTree) -> None:
+        self.source = source
+
+    def _doc(self, path: str) -> Any:
+        return rulefile.read_yaml(path, self.source.read(path).decode("utf-8"))
+
+    def __call__(self, path: str, keys: list[Any], key: str | None = None) -> str:
+        try:  # on this error path only
+            line, col = rulefile.position(self._doc(path), keys, key)
+        except (OSError, RuleFileError, UnicodeDecodeError):
+            line, col = 1, 1
+        rel = os.path.relpath(path) if os.path.isabs(path) else path  # as schema errors show it: from the root
+        return f"{path if rel.startswith('..') else rel}:{line}:{col}"
+
+    def index(self, path: str, key: str, value: str) -> int:
+        """Where `value` is in the list under `key`."""
+        try:
+            return list(self._doc(path)[key]).index(value)
+        except (OSError, RuleFileError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            return 0
 
 
 class _Loader:
@@ -144,10 +182,12 @@ class _Loader:
         self.source = source
         self.trust_cache = trust_cache
         self.toplevel = toplevel
+        self.locate = _Locator(source)  # positions from the bytes the config was read from (ci: the base)
         self.files: list[str] = []
         self.disabled: list[tuple[str, str]] = []
 
-    def read(self, path: str, shown: str | None = None) -> dict[str, Any]:
+    def read(self, path: str, shown: str | None = None) -> _File:
+        """The file as validated data (and, validated now, its compiled rules)."""
         try:
             data = self.source.read(path)
         except OSError as e:
@@ -158,7 +198,14 @@ class _Loader:
             line = data[: e.start].count(b"\n") + 1
             raise RuleFileError(f"{path}:{line}:1: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
         self.files.append(shown or self._display(path))
-        return _cached_load(self._display(path), text, self.trust_cache)
+        compiled: list[Rule] = []
+
+        def validate(name: str, text: str) -> dict[str, Any]:
+            doc, rules = rulefile.load_rules(name, text, self.trust_cache)
+            compiled.extend(rules)
+            return doc
+
+        return _File(cache.validated(self._display(path), text, validate, self.trust_cache), tuple(compiled))
 
     def _display(self, path: str) -> str:
         if self.toplevel:
@@ -170,43 +217,41 @@ class _Loader:
                 pass
         return path
 
-    def resolve(
-        self, path: str, doc: Mapping[str, Any], base: str, seen: set[str], pack: str = "local"
-    ) -> list[dict[str, Any]]:
-        """Rules of `doc` and what it extends, with its overrides, disable and floor applied."""
-        raws: list[dict[str, Any]] = []
+    def resolve(self, path: str, file: _File, base: str, seen: set[str], pack: str = "local") -> list[RuleSpec]:
+        """Rules of the file and what it extends, with its overrides, disable and floor applied."""
+        specs = self._extended(path, file.doc, base, seen)
+        specs += self._own(path, file, pack)
+        _unique(specs)
+        return _Merge(path, file.doc, self.locate, self.trust_cache).apply(specs, self.disabled)
+
+    def _extended(self, path: str, doc: Mapping[str, Any], base: str, seen: set[str]) -> list[RuleSpec]:
+        specs: list[RuleSpec] = []
         for ref in doc.get("extends") or ():
             key, name = self._target(ref, base, path)
             if key in seen:
                 raise RuleFileError(
-                    f"{_locate(path, ['extends'])}: '{ref}' is extended twice or in a cycle; name each pack once"
+                    f"{self.locate(path, ['extends'])}: '{ref}' is extended twice or in a cycle; name each pack once"
                 )
             seen.add(key)
             sub = self.read(key, name if name.startswith(("builtin:", "pkg:")) else None)
-            bad = [k for k in REPO_KEYS if k in sub]
+            bad = [k for k in REPO_KEYS if k in sub.doc]
             if bad:
                 raise RuleFileError(
-                    f"{_locate(key, [], bad[0])}: '{bad[0]}' belongs in the repository's {CONFIG_NAME}, not in a pack"
+                    f"{self.locate(key, [], bad[0])}: '{bad[0]}' belongs in the repository's {CONFIG_FILE}, not in a pack"
                 )
-            raws += self.resolve(key, sub, os.path.dirname(key), seen, name)
-        for i, rule in enumerate(doc.get("rules") or ()):
-            named = pack.startswith(("builtin:", "pkg:"))
-            origin = f"{pack if named else self._display(path)} rule #{i + 1}"
-            where = origin
-            raws.append(
-                {
-                    **rule,
-                    "__file": self._display(path),
-                    "__origin": origin,
-                    "__pack": pack,
-                    "__from": dict.fromkeys(rule, where),
-                }
-            )
-        for r in raws:
-            r.setdefault("__file", path)
-            r.setdefault("__origin", path)
-        _unique(raws)
-        return _tune(path, doc, raws, self.disabled)
+            specs += self.resolve(key, sub, os.path.dirname(key), seen, name)
+        return specs
+
+    def _own(self, path: str, file: _File, pack: str) -> list[RuleSpec]:
+        """The file's own rules as specs: `FILE rule #N` (or `PACK rule #N` for a named pack) set every key."""
+        shown = self._display(path)
+        named = pack.startswith(("builtin:", "pkg:"))
+        specs = []
+        for i, raw in enumerate(file.doc.get("rules") or ()):
+            origin = f"{pack if named else shown} rule #{i + 1}"
+            rule = replace(file.rules[i], origin=origin, pack=pack) if i < len(file.rules) else None
+            specs.append(RuleSpec(raw, shown, origin, pack, dict.fromkeys(raw, origin), rule))
+        return specs
 
     def _root(self, base: str) -> str:
         """What a relative `extends` may reach: the repository, or a file's own folder outside one (a pack)."""
@@ -223,21 +268,21 @@ class _Loader:
             try:
                 return find(ref.partition(":")[2]), ref
             except FatalError as e:
-                raise RuleFileError(f"{_locate(path, ['extends'])}: {e}") from None
+                raise RuleFileError(f"{self.locate(path, ['extends'])}: {e}") from None
         if os.path.isabs(ref):
             raise RuleFileError(
-                f"{_locate(path, ['extends'])}: extends '{ref}': an absolute path; name a file inside the repository,"
+                f"{self.locate(path, ['extends'])}: extends '{ref}': an absolute path; name a file inside the repository,"
                 " relative to this file (builtin: and pkg: packs load shared rules)"
             )
         root = self._root(base)
         target = os.path.realpath(os.path.join(base, ref))  # symlinks followed: a link that escapes is caught below
         if not _inside(target, root):
             raise RuleFileError(
-                f"{_locate(path, ['extends'])}: extends '{ref}': resolves outside the repository ({target});"
+                f"{self.locate(path, ['extends'])}: extends '{ref}': resolves outside the repository ({target});"
                 " extended files must stay inside it (builtin: and pkg: packs load shared rules)"
             )
         if not self.source.is_file(target):
-            raise RuleFileError(f"{_locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
+            raise RuleFileError(f"{self.locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
         return target, self._display(target)
 
 
@@ -246,147 +291,71 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _unique(raws: list[dict[str, Any]]) -> None:
+def _unique(specs: list[RuleSpec]) -> None:
     seen: dict[str, str] = {}
-    for r in raws:
-        if r["id"] in seen:
-            raise RuleFileError(
-                f"{r['__origin']}: rule id '{r['id']}' is already defined in {seen[r['id']]}; ids must be unique"
-            )
-        seen[r["id"]] = r["__origin"]
+    for s in specs:
+        if s.id in seen:
+            raise RuleFileError(f"{s.origin}: rule id '{s.id}' is already defined in {seen[s.id]}; ids must be unique")
+        seen[s.id] = s.origin
 
 
-def _tune(
-    path: str, doc: Mapping[str, Any], raws: list[dict[str, Any]], self_disabled: list[tuple[str, str]]
-) -> list[dict[str, Any]]:
-    """Apply a file's overrides, disable list and severity floor to the rules it sees."""
-    by_id = {r["id"]: r for r in raws}
-    for rid, changes in (doc.get("overrides") or {}).items():
-        rule = by_id.get(rid) or _unknown(path, rid, by_id, "overrides")
-        valid = (*OVERRIDABLE, *rulefile.kind_params(rule["kind"]))
-        for key, value in changes.items():
+class _Merge:
+    """One file's say over the rules it sees: its overrides, then its disable list, then its severity floor."""
+
+    def __init__(self, path: str, doc: Mapping[str, Any], locate: _Locator, use_cache: bool) -> None:
+        self.path, self.doc, self.locate, self.use_cache = path, doc, locate, use_cache
+        self.by = _shown(path)
+
+    def apply(self, specs: list[RuleSpec], disabled_out: list[tuple[str, str]]) -> list[RuleSpec]:
+        """The specs as this file leaves them, those it disables noted in `disabled_out`."""
+        by_id = {s.id: s for s in specs}
+        for rid, changes in (self.doc.get("overrides") or {}).items():
+            spec = by_id.get(rid) or self._unknown(rid, by_id, "overrides")
+            by_id[rid] = self._override(spec, changes)
+        for rid in self.doc.get("disable") or ():
+            by_id.get(rid) or self._unknown(rid, by_id, "disable")
+        disabled = set(self.doc.get("disable") or ())
+        floor = self.doc.get("severity-floor")
+        if floor:
+            rank = SEVERITIES.index(floor)
+            for rid, s in by_id.items():
+                if SEVERITIES.index(s.data["severity"]) > rank:
+                    by_id[rid] = s.floored(floor, f"severity-floor in {self.by}")
+        disabled_out += [(rid, f"disable in {self.by}") for rid in by_id if rid in disabled]
+        return [s for rid, s in by_id.items() if rid not in disabled]
+
+    def _override(self, spec: RuleSpec, changes: Mapping[str, Any]) -> RuleSpec:
+        """The spec with the override's keys set, validated and compiled again (an overridden pattern must compile now)."""
+        valid = (*OVERRIDABLE, *kind_params(spec.kind))
+        for key in changes:
             if key not in valid:
-                import difflib
-
-                hint = difflib.get_close_matches(key, valid, n=1)
-                mean = f" (did you mean '{hint[0]}'?)" if hint else ""
-                where = _locate(path, ["overrides", rid], key)
+                where = self.locate(self.path, ["overrides", spec.id], key)
                 raise RuleFileError(
-                    f"{where}: overrides.{rid}: '{key}' cannot be set for kind '{rule['kind']}'{mean} (valid: {', '.join(valid)})"
+                    f"{where}: overrides.{spec.id}: '{key}' cannot be set for kind '{spec.kind}'"
+                    f"{rulefile.did_you_mean(key, valid)} (valid: {', '.join(valid)})"
                 )
-            rule[key] = value
-            rule.setdefault("__from", {})[key] = f"overrides in {_shown(path)}"
-        _revalidate(path, rule)
-    for rid in doc.get("disable") or ():
-        by_id.get(rid) or _unknown(path, rid, by_id, "disable")
-    disabled = set(doc.get("disable") or ())
-    floor = doc.get("severity-floor")
-    if floor:
-        rank = SEVERITIES.index(floor)
-        for r in raws:
-            if SEVERITIES.index(r["severity"]) > rank:
-                r["severity"] = floor
-                r.setdefault("__from", {})["severity"] = f"severity-floor in {_shown(path)}"
-    for r in raws:
-        if r["id"] in disabled:
-            self_disabled.append((r["id"], f"disable in {_shown(path)}"))
-    return [r for r in raws if r["id"] not in disabled]
+        changed = spec.changed(changes, f"overrides in {self.by}")
+        try:
+            rulefile.validate(self.path, {"version": 1, "rules": [dict(changed.data)]})
+            rule = compile_rule(replace(changed, file=self.path), use_cache=self.use_cache)
+        except RuleFileError as e:
+            raise RuleFileError(
+                f"{self.locate(self.path, ['overrides', spec.id])}: overrides.{spec.id}: {str(e).split(': ', 2)[-1]}"
+            ) from None
+        return replace(changed, rule=rule)
+
+    def _unknown(self, rid: str, by_id: Mapping[str, Any], where: str) -> Any:
+        at = (
+            self.locate(self.path, [where], rid)
+            if where == "overrides"
+            else self.locate(self.path, [where, self.locate.index(self.path, where, rid)])
+        )
+        raise RuleFileError(
+            f"{at}: {where}: no loaded rule has the id '{rid}'{rulefile.did_you_mean(rid, list(by_id))};"
+            " `agentops-check rules list` shows them"
+        )
 
 
 def _shown(path: str) -> str:
     return os.path.basename(path) if os.path.isabs(path) else path
 
-
-def _unknown(path: str, rid: str, by_id: Mapping[str, Any], where: str) -> Any:
-    import difflib
-
-    hint = difflib.get_close_matches(rid, list(by_id), n=1)
-    mean = f" (did you mean '{hint[0]}'?)" if hint else ""
-    at = _locate(path, [where], rid) if where == "overrides" else _locate(path, [where, _index(path, where, rid)])
-    raise RuleFileError(
-        f"{at}: {where}: no loaded rule has the id '{rid}'{mean}; `agentops-check rules list` shows them"
-    )
-
-
-def _locate(path: str, keys: list[Any], key: str | None = None) -> str:
-    """`path:line:col` of a node, read again on this error path only."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = rulefile.read_yaml(path, f.read())
-        line, col = rulefile.position(doc, keys, key)
-    except (OSError, RuleFileError):
-        line, col = 1, 1
-    rel = os.path.relpath(path) if os.path.isabs(path) else path  # as schema errors show it: from the root
-    return f"{path if rel.startswith('..') else rel}:{line}:{col}"
-
-
-def _index(path: str, key: str, value: str) -> int:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return list(rulefile.read_yaml(path, f.read())[key]).index(value)
-    except (OSError, RuleFileError, ValueError, KeyError, TypeError):
-        return 0
-
-
-def _revalidate(path: str, rule: Mapping[str, Any]) -> None:
-    doc = {"version": 1, "rules": [_strip(rule)]}
-    try:
-        rulefile.validate(path, doc)
-        rulefile.compile_rule(path, _strip(rule), "")  # an overridden pattern must compile now
-    except RuleFileError as e:
-        raise RuleFileError(
-            f"{_locate(path, ['overrides', rule['id']])}: overrides.{rule['id']}: {str(e).split(': ', 2)[-1]}"
-        ) from None
-
-
-def _cached_load(path: str, text: str, trust_cache: bool) -> dict[str, Any]:
-    """Validated plain data, from the cache keyed by content when allowed (never in `ci`).
-
-    An entry is used only when it proves itself: it names its key and the content it was built
-    from, a digest covers its data, and neither the folder nor the entry is writable by anyone
-    but us. Anything else is ignored and the file is validated again.
-    """
-    content = digest(text.encode())
-    key = digest(f"{__version__}\0{path}\0{content}".encode())
-    folder = _cache_dir()
-    cache_file = os.path.join(folder, f"{key}.json")
-    if trust_cache:
-        doc = _cache_read(folder, cache_file, key, content)
-        if doc is not None:
-            return doc
-    doc = rulefile.load_text(path, text)
-    _cache_write(folder, cache_file, key, content, doc)
-    return doc
-
-
-def _cache_read(folder: str, cache_file: str, key: str, content: str) -> dict[str, Any] | None:
-    try:
-        if not cache.private(folder, cache_file):
-            return None  # another user could have written it: validate the file instead
-        with open(cache_file, "rb") as f:
-            head, _, data = f.read().partition(b"\n")
-        meta = json.loads(head)
-        if meta != {"key": key, "content": content, "data": digest(key.encode() + b"\0" + data)}:
-            return None
-        doc = json.loads(data)
-    except (OSError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-def _cache_write(folder: str, cache_file: str, key: str, content: str, doc: dict[str, Any]) -> None:
-    data = json.dumps(doc).encode()
-    meta = json.dumps({"key": key, "content": content, "data": digest(key.encode() + b"\0" + data)}).encode()
-    tmp = f"{cache_file.removesuffix('.json')}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(meta + b"\n" + data)
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass  # the cache only saves time
-
-
-def _cache_dir() -> str:
-    return cache.folder("rules")

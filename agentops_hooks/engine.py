@@ -9,12 +9,11 @@ from typing import Any, TypeVar, cast
 from agentops_hooks import exemptions
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
 from agentops_hooks.kinds.history import CommitSummary, Named
-from agentops_hooks.model import AgentVerdict, Commit, CommitResult, FileChange, Finding, Message, Rule, Waiver
+from agentops_hooks.model import AgentVerdict, Commit, CommitResult, FileChange, Finding, RangeFindings, Rule, Waiver
 from agentops_hooks.values import replace
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
 T = TypeVar("T")
-RANGE_FINDINGS = "range-findings"  # the source of the pseudo-result that carries a range's findings
 
 
 def applies(rule: Rule, verdict: AgentVerdict) -> bool:
@@ -158,14 +157,14 @@ def _combined(patterns: tuple[str, ...]) -> Any:
     flat (the cache refills instead of growing), and room in proportion to the program keeps the
     DFA from thrashing into RE2's much slower NFA (still correct, only slower).
     """
-    from agentops_hooks import rulefile
     from agentops_hooks.errors import RuleFileError
+    from agentops_hooks.patterns import regex
 
     text = "(?m)" + "|".join(f"(?:{p})" for p in patterns)
     budget = PREFILTER_MEM
     while True:
         try:
-            compiled = rulefile.regex(text, "the combined line patterns", max_mem=budget)
+            compiled = regex(text, "the combined line patterns", max_mem=budget)
         except RuleFileError:
             if budget >= PREFILTER_MEM_MAX:
                 raise
@@ -186,7 +185,7 @@ def with_config_files(rules: Sequence[Rule], files: Sequence[str]) -> Sequence[R
 
 def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
     return [
-        replace(r, compiled={**r.compiled, "config-files": names})
+        replace(r, compiled=replace(r.compiled, config_files=names))
         if paths.CONFIG_FILES in (r.param("protected") or ())
         else r
         for r in rules
@@ -254,6 +253,6 @@ def check_range(
     return [finding for finding, _ in named]
 
 
-def range_result(findings: Sequence[Finding]) -> CommitResult:
-    """A range's findings as the last item of a result stream (source `range-findings`, no commit)."""
-    return CommitResult(Commit(None, Message("", "", ""), source=RANGE_FINDINGS), AgentVerdict(), tuple(findings))
+def range_result(findings: Sequence[Finding]) -> RangeFindings:
+    """A range's findings as the last item of a result stream (its own value type: no commit)."""
+    return RangeFindings(tuple(findings))

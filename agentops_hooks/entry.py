@@ -1,8 +1,8 @@
-"""The console script. Hook invocations skip the CLI framework; everything else goes to cli.main.
+"""The console script. Hook invocations skip the CLI framework; everything else goes to click.
 
 A hook runs on every commit (agent-hook on every shell command an agent runs), so the exact
 argument shapes the hooks use are recognised here without importing click or the command tree.
-Anything else, including any option, takes the full CLI.
+Anything else, including any option, takes the full CLI. Both run inside the one boundary.
 """
 
 from __future__ import annotations
@@ -12,20 +12,17 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-RUNTIMES = ("auto", "claude", "codex", "gemini", "cursor", "copilot")
+from agentops_hooks.boundary import Shell
+from agentops_hooks.names import RUNTIMES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run agentops-check."""
+    """Run agentops-check: every outcome becomes an exit code in boundary.Shell and nowhere else."""
     args = list(sys.argv[1:] if argv is None else argv)
-    run = fast_path(args)
-    if run is None:
-        from agentops_hooks.cli import main as cli_main
-
-        return cli_main(args)
-    from agentops_hooks.boundary import guard
-
-    return guard(run, args)
+    with Shell(args) as shell:
+        run = fast_path(args)
+        shell.code = run() if run is not None else _cli().dispatch(args)
+    return shell.code
 
 
 def fast_path(args: list[str]) -> Callable[[], int] | None:
@@ -50,11 +47,10 @@ def fast_path(args: list[str]) -> Callable[[], int] | None:
 def _runtime(rest: list[str]) -> str | None:
     if not rest:
         return "auto"
-    if len(rest) == 2 and rest[0] == "--runtime" and rest[1] in RUNTIMES:
-        return rest[1]
-    if len(rest) == 1 and rest[0].startswith("--runtime=") and rest[0].split("=", 1)[1] in RUNTIMES:
-        return rest[0].split("=", 1)[1]
-    return None
+    value = rest[1] if len(rest) == 2 and rest[0] == "--runtime" else None
+    if len(rest) == 1 and rest[0].startswith("--runtime="):
+        value = rest[0].split("=", 1)[1]
+    return value if value == "auto" or value in RUNTIMES else None
 
 
 def _hooks() -> ModuleType:
@@ -62,6 +58,13 @@ def _hooks() -> ModuleType:
     from agentops_hooks import hooks
 
     return hooks
+
+
+def _cli() -> ModuleType:
+    """The click command tree, imported only when no hook fast path applies."""
+    from agentops_hooks import cli
+
+    return cli
 
 
 def _options() -> Any:

@@ -1,4 +1,4 @@
-"""Exit codes and the errors that become them at the one boundary in cli.main."""
+"""Exit codes and the errors that become them at the one boundary (boundary.Shell)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The hook commands as plain functions: the CLI and the fast hook entry both call these."""
+"""The hook commands as plain functions: the CLI and the fast hook entry both call these.
+
+Each opens the context, runs its check (hookchecks.py) and writes the outputs; the heavy imports
+sit inside the hook that needs them, and agent-hook imports neither the rules nor the outputs.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from agentops_hooks.boundary import say
 from agentops_hooks.errors import ExitCode, FatalError
 from agentops_hooks.values import replace
 
@@ -14,29 +19,24 @@ if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook nev
     from agentops_hooks.outputs import Options
 
 
-def say(text: str) -> None:
-    """One line to stderr."""
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
 def staged(opts: Options, hook: bool = False) -> int:
     """Check the staged change; as the pre-commit hook, block only on what no exemption can waive."""
-    from agentops_hooks import checks
-    from agentops_hooks.outputs import exit_code, write_outputs
+    from agentops_hooks import hookchecks
+    from agentops_hooks.context import environ, open_context
+    from agentops_hooks.outputs import write_outputs
 
-    env = checks.environ()
+    env = environ()
     if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
         say(
             "agentops: nothing to check outside a commit (this hook checks commits); "
             "run `agentops-check ci` or `agentops-check range A..B` to check history"
         )
         return ExitCode.OK
-    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = checks.staged(ctx)
+    ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+    result = hookchecks.staged(ctx)
     if hook:
         result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
-    return exit_code(write_outputs([result], opts, "staged", "refused", ctx.config.rules))
+    return write_outputs([result], opts, "staged", "refused", ctx.config.rules)
 
 
 def _anything_staged() -> bool:
@@ -61,32 +61,34 @@ def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> C
 
 def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
-    from agentops_hooks import checks
-    from agentops_hooks.outputs import exit_code, write_outputs
+    from agentops_hooks import hookchecks
+    from agentops_hooks.context import environ, open_context
+    from agentops_hooks.outputs import write_outputs
 
     require_file(message_file)
-    ctx = checks.open_context(opts.config, checks.environ(), inline_allow=opts.inline_allow)
-    result = checks.commit_msg(ctx, message_file)
+    ctx = open_context(opts.config, environ(), inline_allow=opts.inline_allow)
+    result = hookchecks.commit_msg(ctx, message_file)
     if result is None:  # prepare-commit-msg checked this very message already
         return ExitCode.OK
     note = f"commit refused (your message is kept in {message_file})"
-    return exit_code(write_outputs([result], opts, "commit-msg", note, ctx.config.rules))
+    return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
 
 
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
     """The prepare-commit-msg hook: git runs it even under --no-verify, so -m/-F commits are checked here."""
-    from agentops_hooks import checks
-    from agentops_hooks.outputs import exit_code, write_outputs
+    from agentops_hooks import hookchecks
+    from agentops_hooks.context import environ, open_context
+    from agentops_hooks.outputs import write_outputs
 
     require_file(message_file)
-    env = checks.environ()
+    env = environ()
     source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
-    ctx = checks.open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = checks.prepare(ctx, message_file, source)
+    ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+    result = hookchecks.prepare(ctx, message_file, source)
     if result is None:
         return ExitCode.OK
     note = f"commit refused by prepare-commit-msg, which runs even under --no-verify (your message is kept in {message_file})"
-    return exit_code(write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules))
+    return write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules)
 
 
 def require_file(path: str) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from agentops_hooks.hashing import sha256_hex
 from agentops_hooks.values import field, frozen, replace
+
+if TYPE_CHECKING:
+    from agentops_hooks.globs import GlobSet
 
 Verdict = Literal["ai", "automation", "human"]
 Severity = Literal["error", "warning", "info"]
@@ -251,12 +255,71 @@ def mask(text: str) -> str:
     The prefix is the first four characters, and only for secrets of twelve or more (a short
     one would be half given away); the digest is of the whole secret.
     """
-    try:  # the builtin module: hashlib itself loads OpenSSL, milliseconds on the hook path
-        from _sha256 import sha256  # type: ignore[import-not-found]  # builtin module, no stub
-    except ImportError:  # pragma: no cover - an interpreter without the builtin module
-        from hashlib import sha256
     keep = 4 if len(text) >= 12 else 0
-    return f"{text[:keep]}…[sha256:{sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}]"
+    return f"{text[:keep]}…[sha256:{sha256_hex(text)[:8]}]"
+
+
+class Match(Protocol):
+    """A match of a Regex (RE2's match object)."""
+
+    def group(self, *groups: int | str) -> Any:
+        """The matched text (of a group)."""
+        ...
+
+
+class Regex(Protocol):
+    """An RE2 pattern, compiled now or on first use (rulefile.LazyRegex)."""
+
+    def search(self, text: str) -> Match | None:
+        """RE2 search."""
+        ...
+
+    def match(self, text: str) -> Match | None:
+        """RE2 match."""
+        ...
+
+    @property
+    def pattern(self) -> str:
+        """The pattern as compiled."""
+        ...
+
+
+_NO_REGEXES: tuple[Regex, ...] = ()
+
+
+@frozen
+class Compiled:
+    """A rule's parameters as the loader compiled them, by form (kinds.params.Form), by parameter name."""
+
+    regexes: Mapping[str, Regex] = field(default_factory=dict)  # REGEX, LINE_REGEX (and `<name>-text`), KEYWORDS
+    regex_lists: Mapping[str, tuple[Regex, ...]] = field(default_factory=dict)  # FULL_REGEXES
+    regex_maps: Mapping[str, Mapping[str, Regex]] = field(default_factory=dict)  # REGEX_MAP, keys in lower case
+    globsets: Mapping[str, GlobSet] = field(default_factory=dict)  # GLOBS
+    config_files: frozenset[str] = frozenset()  # what `{config-files}` stands for (engine.with_config_files)
+
+    def regex(self, name: str) -> Regex | None:
+        """The compiled pattern of a parameter; None when the rule has none."""
+        return self.regexes.get(name)
+
+    def regex_list(self, name: str) -> tuple[Regex, ...]:
+        """The compiled patterns of a list parameter (none when unset)."""
+        return self.regex_lists.get(name, _NO_REGEXES)
+
+    def regex_map(self, name: str) -> Mapping[str, Regex]:
+        """Key (lower case) → compiled pattern of a mapping parameter (empty when unset)."""
+        return self.regex_maps.get(name, {})
+
+    def globs(self, name: str) -> GlobSet | None:
+        """The glob set of a parameter; None when the rule has none."""
+        return self.globsets.get(name)
+
+    def every_regex(self) -> Iterator[Regex]:
+        """Every compiled pattern (tests prove none is Python's `re`)."""
+        yield from self.regexes.values()
+        for patterns in self.regex_lists.values():
+            yield from patterns
+        for table in self.regex_maps.values():
+            yield from table.values()
 
 
 @frozen
@@ -273,17 +336,18 @@ class Rule:
     factor: str | None = None
     exemptible: bool = True
     redact: bool = False
-    params: Any = None  # the kind's parameters as plain data
-    compiled: Any = None  # name → compiled RE2 pattern(s) or PathSpec
-    include: Any = None  # PathSpec or None (every file)
-    exclude: Any = None
-    examples: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)  # the kind's parameters as the rule sets them
+    compiled: Compiled = field(default_factory=Compiled)
+    include: GlobSet | None = None  # None: every file
+    exclude: GlobSet | None = None
+    examples: Mapping[str, Any] | None = None
     origin: str = ""  # file:line where it was defined
     pack: str = ""
+    defaults: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the kind's declared ones
 
-    def param(self, name: str, default: Any = None) -> Any:
-        """A kind parameter, or the default when the rule does not set it."""
-        return self.params.get(name, default) if self.params else default
+    def param(self, name: str) -> Any:
+        """A kind parameter as the rule sets it, else the default its kind declares (kinds.params)."""
+        return self.params[name] if name in self.params else self.defaults.get(name)
 
     def selects(self, path: str) -> bool:
         """Whether a file-level check of this rule looks at `path`."""
@@ -307,3 +371,16 @@ class Rule:
             match=shown,
             factor=self.factor,
         )
+
+
+@frozen
+class RangeFindings:
+    """What range rules found about a whole range of commits: the last item of a result stream.
+
+    Not a commit: each finding names the commits it is about in `Finding.commits`.
+    """
+
+    findings: tuple[Finding, ...] = field(default=())
+
+
+Checked = CommitResult | RangeFindings  # one item of a result stream: a judged commit, or a range's findings

@@ -1,6 +1,7 @@
-"""Writing results: the shared options, every requested format, the GitHub step summary, the exit code.
+"""Writing results: the shared options, every requested format, the GitHub step summary.
 
-No click here: the hook entry (entry.py) writes results without importing the CLI framework.
+The results pass one counter (counting.Totals) on their way to the formats; its totals decide
+the exit code. No click here: the hook entry (entry.py) writes results without the CLI framework.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import sys
 from collections.abc import Iterable
 
 from agentops_hooks import __version__
-from agentops_hooks.errors import ExitCode, FatalError
-from agentops_hooks.formats import RunInfo, Totals, formatter
+from agentops_hooks.counting import Totals
+from agentops_hooks.errors import FatalError
+from agentops_hooks.formats import RunInfo, formatter
 from agentops_hooks.formats.common import RuleDoc
-from agentops_hooks.model import CommitResult, Rule
+from agentops_hooks.model import Checked, Rule
 from agentops_hooks.values import frozen, replace
 
 SUMMARY_CAP = 1_000_000  # GitHub refuses a step summary over 1 MiB
@@ -38,25 +40,35 @@ def default_color() -> bool:
 
 
 def write_outputs(
-    results: Iterable[CommitResult],
+    results: Iterable[Checked],
     opts: Options,
     command: str,
     blocking_note: str = "",
     rules: Iterable[Rule] = (),
-) -> Totals:
-    """Render every requested format (streaming when there is one) and return the totals."""
+) -> int:
+    """Count the results once, render every requested format (streaming when there is one); the exit code."""
     docs = {r.id: RuleDoc(r.description, r.hint, r.factor, r.severity) for r in rules}
     run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note, docs)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if any(n == "github" for n, _ in opts.outputs) else None
-    if len(opts.outputs) > 1 or summary_path:
-        results = list(results)  # light results (paths, no lines): one pass per format
     totals = Totals()
-    for i, (name, path) in enumerate(opts.outputs):
-        lines = formatter(name)(results, replace(run, color=run.color and path is None), totals if i == 0 else Totals())
-        emit(lines, path)
+    counted = totals.counted(results)
+    if len(opts.outputs) == 1 and not summary_path:
+        name, path = opts.outputs[0]
+        emit(formatter(name)(counted, _for_path(run, path), totals), path)
+        for _ in counted:  # a format that stopped reading early leaves no result uncounted
+            pass
+        return totals.exit_code
+    kept = list(counted)  # light results (paths, no lines), every one counted before a format reads the totals
+    for name, path in opts.outputs:
+        emit(formatter(name)(kept, _for_path(run, path), totals), path)
     if summary_path:
-        _append_summary(summary_path, formatter("markdown")(results, run, Totals()))
-    return totals
+        _append_summary(summary_path, formatter("markdown")(kept, run, totals))
+    return totals.exit_code
+
+
+def _for_path(run: RunInfo, path: str | None) -> RunInfo:
+    """Colour only on the terminal, never in a file."""
+    return replace(run, color=run.color and path is None)
 
 
 def emit(lines: Iterable[str], path: str | None) -> None:
@@ -88,14 +100,3 @@ def _append_summary(path: str, lines: Iterable[str]) -> None:
             out.write(text)
     except OSError as e:
         raise FatalError(f"GITHUB_STEP_SUMMARY={path}: cannot write: {e.strerror}") from None
-
-
-def exit_code(totals: Totals) -> int:
-    """1 when any unwaived error finding blocks, else 0."""
-    return ExitCode.FINDINGS if totals.blocking else ExitCode.OK
-
-
-def say(text: str) -> None:
-    """One line to stderr (diagnostics never mix with findings on stdout)."""
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()

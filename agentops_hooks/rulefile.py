@@ -1,52 +1,46 @@
-"""The one loader: YAML text → refuse anchors and tags → schema → positions → RE2 → Rule."""
+"""The one reader of rule files: YAML text → refuse anchors and tags → schema → positions → compiled rules.
+
+What comes out is validated plain data (what the cache of validated files keeps) and, for a file
+read now, its rules compiled once (rulespec); schema errors are worded here, with positions.
+"""
 
 from __future__ import annotations
 
 import functools
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from agentops_hooks import packs
 from agentops_hooks.errors import RuleFileError
+from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import Rule
+from agentops_hooks.patterns import LazyRegex, globs, re2_escape, regex
+from agentops_hooks.rulespec import COMMON_KEYS, RuleSpec
+from agentops_hooks.rulespec import compile_rule as compile_spec
 
-COMMON_KEYS = (
-    "id",
-    "kind",
-    "description",
-    "message",
-    "hint",
-    "severity",
-    "applies-to",
-    "paths",
-    "factor",
-    "exemptible",
-    "redact",
-    "references",
-    "examples",
-)
-REGEX_PARAMS = ("pattern", "subject-pattern", "when-subject")
-REGEX_LIST_PARAMS = ("vague-subjects",)
-REGEX_MAP_PARAMS = ("value-patterns",)  # key → pattern; keys compared in lower case
-GLOB_LIST_PARAMS = ("forbidden-names", "ignore", "allowed", "protected", "when", "then")
-PLACEHOLDER_GLOBS = ("{config-files}",)  # expanded by the engine, not compiled
-
+__all__ = [  # the patterns and keys other modules reach through here
+    "COMMON_KEYS",
+    "LazyRegex",
+    "compile_rule",
+    "did_you_mean",
+    "globs",
+    "load_rules",
+    "load_text",
+    "position",
+    "re2_escape",
+    "read_yaml",
+    "regex",
+    "schema",
+    "validate",
+]
 
 @cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of rule files, packs and configs (package data)."""
     return json.loads(packs.schema_text())  # type: ignore[no-any-return]
-
-
-def kind_params(kind: str) -> tuple[str, ...]:
-    """The parameter names a kind accepts, from the schema."""
-    for branch in schema()["$defs"]["rule"]["allOf"]:
-        if branch["if"]["properties"]["kind"]["const"] == kind:
-            return tuple(branch["then"]["properties"])
-    return ()
 
 
 def read_yaml(path: str, text: str) -> Any:
@@ -99,6 +93,11 @@ def _refuse_references(path: str, events: Iterable[Any]) -> None:
 
 def load_text(path: str, text: str) -> dict[str, Any]:
     """A rule or config file as validated plain data; any problem is one RuleFileError line."""
+    return load_rules(path, text)[0]
+
+
+def load_rules(path: str, text: str, use_cache: bool = True) -> tuple[dict[str, Any], tuple[Rule, ...]]:
+    """The file as validated plain data, and its rules compiled (which proves their patterns)."""
     if "\x00" in text:
         raise RuleFileError(f"{path}:1:1: this is not a YAML text file (it contains NUL bytes)")
     doc = read_yaml(path, text)
@@ -107,9 +106,17 @@ def load_text(path: str, text: str) -> dict[str, Any]:
     if not isinstance(doc, Mapping):
         raise RuleFileError(f"{path}:1:1: expected a mapping with `version: 1` and `rules:`, found a {_type(doc)}")
     validate(path, doc)
-    for i, raw in enumerate(doc.get("rules") or ()):
-        compile_rule(path, raw, "", at=functools.partial(_rule_key_position, doc, i))
-    return plain(doc)  # type: ignore[no-any-return]
+    data: dict[str, Any] = plain(doc)
+    rules = tuple(
+        compile_spec(RuleSpec(raw, path), at=functools.partial(_rule_key_position, doc, i), use_cache=use_cache)
+        for i, raw in enumerate(data.get("rules") or ())
+    )
+    return data, rules
+
+
+def compile_rule(path: str, raw: Mapping[str, Any], pack: str, origin: str = "") -> Rule:
+    """One rule from validated data, compiled now (a rule `learn` writes, or a test's)."""
+    return compile_spec(RuleSpec(raw, path, origin, pack))
 
 
 def validate(path: str, doc: Any) -> None:
@@ -192,7 +199,7 @@ def _explain(doc: Any, path: list[Any], err: Any) -> tuple[str, str]:
             what = f"'{bad[0]}' is not valid for kind '{node['kind']}'"
         else:
             what = f"unknown key '{bad[0]}'"
-        return f"{line}:{col}", f"{rule}{what}{_did_you_mean(str(bad[0]), valid)} (valid: {', '.join(valid)})"
+        return f"{line}:{col}", f"{rule}{what}{did_you_mean(str(bad[0]), valid)} (valid: {', '.join(valid)})"
     if v == "required":
         missing = [k for k in err.validator_value if k not in node]
         return f"{line}:{col}", f"{rule}missing required key '{missing[0]}'"
@@ -203,7 +210,7 @@ def _explain(doc: Any, path: list[Any], err: Any) -> tuple[str, str]:
         options = [str(o) for o in err.validator_value]
         return (
             f"{line}:{col}",
-            f"{rule}{name} is {node!r}{_did_you_mean(str(node), options)}; expected one of: {', '.join(options)}",
+            f"{rule}{name} is {node!r}{did_you_mean(str(node), options)}; expected one of: {', '.join(options)}",
         )
     if v == "type":
         return f"{line}:{col}", f"{rule}{name} should be {_article(err.validator_value)}, found {_article(_type(node))}"
@@ -240,7 +247,8 @@ def _valid_keys(doc: Any, path: list[Any], node: Mapping[str, Any]) -> list[str]
     return list(sub.get("properties", {}))
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
+def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """` (did you mean 'X'?)` for the closest option, or nothing."""
     import difflib
 
     close = difflib.get_close_matches(word, options, n=1)
@@ -288,147 +296,3 @@ def plain(node: Any) -> Any:
     if hasattr(node, "isoformat"):
         return node.isoformat()
     return node
-
-
-def compile_rule(
-    path: str,
-    raw: Mapping[str, Any],
-    pack: str,
-    origin: str = "",
-    at: Callable[[str], tuple[int, int]] | None = None,
-    lazy: bool = False,
-    cache: bool = True,
-) -> Rule:
-    """One rule from validated data: RE2 patterns, path globs, template fields checked.
-
-    `cache`: globs may come from the translation cache (not in `ci`, which trusts no cache)."""
-    rid = raw["id"]
-    params = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
-    compiled: dict[str, Any] = {}
-
-    def where(key: str) -> str:
-        line, col = at(key) if at else (0, 0)
-        return f"{path}:{line}:{col}: rule '{rid}': '{key}'" if at else f"{path}: rule '{rid}': '{key}'"
-
-    for name in REGEX_PARAMS:
-        if name in params:
-            compiled[name] = regex(params[name], where(name), lazy=lazy)
-    if "pattern" in params:  # the same pattern over a file's lines joined: `^`/`$` at each line
-        compiled["pattern-text"] = regex("(?m)" + params["pattern"], where("pattern"), lazy=lazy)
-    if params.get("keywords"):
-        alternatives = "|".join(re2_escape(k) for k in params["keywords"])
-        compiled["keywords"] = regex(f"(?i)(?:{alternatives})", where("keywords"), lazy=lazy)
-    for name in REGEX_LIST_PARAMS:
-        if name in params:
-            compiled[name] = [regex(p, where(name), full=True, lazy=lazy) for p in params[name]]
-    for name in REGEX_MAP_PARAMS:
-        if name in params:
-            compiled[name] = {str(k).lower(): regex(p, where(name), lazy=lazy) for k, p in params[name].items()}
-    for name in GLOB_LIST_PARAMS:
-        if name in params:
-            compiled[name] = globs([g for g in params[name] if g not in PLACEHOLDER_GLOBS], where(name), cache)
-    if not lazy:  # lazy: the file was validated, templates too, when its rules were cached
-        for key in ("message", "hint"):
-            _check_template(raw.get(key, ""), where(key))
-    paths = raw.get("paths") or {}
-    return Rule(
-        id=rid,
-        kind=raw["kind"],
-        description=raw["description"],
-        message=raw["message"],
-        severity=raw["severity"],
-        hint=raw.get("hint", ""),
-        applies_to=raw.get("applies-to", "all"),
-        factor=raw.get("factor"),
-        exemptible=raw.get("exemptible", True),
-        redact=raw.get("redact", False),
-        params=params,
-        compiled=compiled,
-        include=globs(paths["include"], where("paths"), cache) if paths.get("include") else None,
-        exclude=globs(paths["exclude"], where("paths"), cache) if paths.get("exclude") else None,
-        examples=raw.get("examples"),
-        origin=origin or path,
-        pack=pack,
-    )
-
-
-class LazyRegex:
-    """An RE2 pattern already proven to compile (when its file was validated), compiled on first use.
-
-    The hook loads every rule but most patterns are never searched on a given commit: the
-    combined prefilter rules their files out first.
-    """
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, *args: Any) -> None:
-        self._args = args
-        self._compiled: Any = None
-
-    def _get(self) -> Any:
-        if self._compiled is None:
-            self._compiled = regex(*self._args)
-        return self._compiled
-
-    def search(self, text: str) -> Any:
-        """RE2 search."""
-        return self._get().search(text)
-
-    def match(self, text: str) -> Any:
-        """RE2 match."""
-        return self._get().match(text)
-
-    @property
-    def pattern(self) -> str:
-        """The pattern as compiled."""
-        return str(self._get().pattern)
-
-
-def regex(pattern: str, where: str, full: bool = False, max_mem: int = 0, lazy: bool = False) -> Any:
-    """An RE2 pattern (search semantics; `full`: whole text, any case); a bad one names where it is."""
-    if lazy:
-        return LazyRegex(pattern, where, full, max_mem)
-    import re2
-
-    options = re2.Options()
-    options.log_errors = False
-    if max_mem:
-        options.max_mem = max_mem
-    try:
-        return re2.compile(f"(?i)^(?:{pattern})$" if full else pattern, options=options)
-    except re2.error as e:
-        reason = e.args[0].decode("utf-8", "replace") if e.args and isinstance(e.args[0], bytes) else str(e)
-        raise RuleFileError(
-            f"{where}: pattern {pattern!r} is not valid RE2: {reason} (RE2 has no backreferences or look-around)"
-        ) from None
-
-
-def re2_escape(text: str) -> str:
-    """A literal for an RE2 pattern."""
-    import re
-
-    return re.escape(text)
-
-
-def globs(patterns: list[str], where: str, cache: bool = True) -> Any:
-    """A gitignore-style glob set; a bad glob names where it is."""
-    from agentops_hooks.globs import compile_globs
-
-    try:
-        return compile_globs(patterns, cache)
-    except (ValueError, TypeError) as e:
-        raise RuleFileError(f"{where}: bad glob: {e}") from None
-
-
-def _check_template(text: str, where: str) -> None:
-    import string  # validation only: a hook loads rules validated when they were cached (lazy)
-
-    try:
-        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
-    except ValueError as e:
-        raise RuleFileError(f"{where}: bad template: {e} (write {{{{ and }}}} for literal braces)") from None
-    for f, spec, conv in fields:
-        if not f.isidentifier() and not all(p.isidentifier() for p in f.split("-")):
-            raise RuleFileError(f"{where}: placeholder {{{f}}} must be a plain name such as {{path}}")
-        if spec or conv:  # `{path:>2000000000}` would build a 2 GB string at the first finding
-            raise RuleFileError(f"{where}: placeholder {{{f}}} takes no format spec or conversion; write {{{f}}}")

@@ -20,6 +20,33 @@ class Outcome:
     problem: str | None
 
 
+class Score:
+    """The running count of `rules test`: examples proven, failed, rules untested."""
+
+    __slots__ = ("proven", "failed", "untested")
+
+    def __init__(self) -> None:
+        self.proven = self.failed = self.untested = 0
+
+    def add(self, outcome: Outcome) -> str | None:
+        """Count one outcome; the line to print about it, if any."""
+        if outcome.problem is None:
+            self.proven += 1
+            return None
+        if outcome.problem.startswith("untested"):
+            self.untested += 1
+            return f"warning: {outcome.rule_id}: {outcome.problem}"
+        self.failed += 1
+        return f"FAIL {outcome.rule_id} {outcome.case}: {outcome.problem}"
+
+    def summary(self, rules: int) -> str:
+        """The closing line."""
+        return (
+            f"rules test: {self.proven} examples proven, {self.failed} failed, "
+            f"{self.untested} rules untested ({rules} rules)"
+        )
+
+
 def case_commit(case: Mapping[str, Any], sha: str = "0" * 40) -> Commit:
     """The commit an example case describes."""
     name, _, email = str(case.get("author", "Dev <dev@example.com>")).partition(" <")

@@ -114,3 +114,20 @@ def test_malformed_rule_file_is_one_line_exit_3(
 
 def test_at_least_25_cases() -> None:
     assert len(CASES) >= 25
+
+
+BASE_CONFIG = "version: 1\nextends: [builtin:core]\noverrides:\n  no-such-rule: {severity: info}\n"
+
+
+def test_ci_names_positions_in_the_base_file_it_judges_by(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ci` loads the base's config: an error in it points into the base's text, not the head's."""
+    from tests.testing import commit
+
+    base = commit("chore: rules", (".agentops.yaml", BASE_CONFIG))
+    commit("chore: comments", (".agentops.yaml", "# one\n# two\n# three\n" + BASE_CONFIG))
+
+    assert main(["ci", "--base", base]) == 3
+    err = capsys.readouterr().err
+    assert ".agentops.yaml:4:3: overrides: no loaded rule has the id 'no-such-rule'" in err, err
+    assert main(["staged"]) == 3  # the working tree's file: the same error, three lines down
+    assert ".agentops.yaml:7:3: overrides: no loaded rule has the id 'no-such-rule'" in capsys.readouterr().err

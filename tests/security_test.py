@@ -258,33 +258,50 @@ def test_new_cache_entries_are_private(git_repo: Path, capsys: pytest.CaptureFix
     assert entry.parent.stat().st_mode & 0o022 == 0
 
 
+def test_a_relative_cache_home_is_ignored(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relative XDG_CACHE_HOME would put (and read) the cache in whatever folder the hook runs in."""
+    from agentops_hooks import cache
+
+    home = git_repo.parent / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    cache.glob_table.cache_clear()
+    _hack_repo(git_repo)
+    assert main(["staged"]) == 1
+    assert "no-hack" in capsys.readouterr().out
+    assert not (git_repo / "relative-cache").exists()
+    assert _entries(home / ".cache")  # the default place instead
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
 def test_a_poisoned_glob_cache_is_ignored_when_others_can_write_it_and_always_in_ci(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The glob → regex cache decides which files a rule looks at: it is held to the rules cache's terms."""
-    from agentops_hooks import globs
+    from agentops_hooks import cache
 
     rules = "version: 1\nextends: [builtin:secrets]\n"
     base = commit("chore: add the rules", (".agentops.yaml", rules))
     commit("feat: settings", (".env", "DEBUG=1\n"))
-    globs._cache.cache_clear()  # the cache is read once per process
+    cache.glob_table.cache_clear()  # the cache is read once per process
     assert main(["range", f"{base}..HEAD"]) == 1  # env-file; fills the glob cache
     assert "env-file" in capsys.readouterr().out
-    path = git_repo.parent / "cache" / "agentops-hooks" / "globs" / f"v{globs.VERSION}.json"
+    path = git_repo.parent / "cache" / "agentops-hooks" / "globs" / f"v{cache.GLOBS_VERSION}.json"
     poisoned = json.loads(path.read_text("utf-8")) | {".env": ["(?!)", True]}  # `.env` matches nothing
     path.write_text(json.dumps(poisoned), "utf-8")
 
-    globs._cache.cache_clear()
+    cache.glob_table.cache_clear()
     assert main(["range", f"{base}..HEAD"]) == 0  # private and ours: as trusted as $HOME (the documented limit)
     capsys.readouterr()
-    globs._cache.cache_clear()
+    cache.glob_table.cache_clear()
     assert main(["ci", "--base", base]) == 1
     assert "env-file" in capsys.readouterr().out
     for target, mode in ((path, 0o666), (path, 0o620), (path.parent, 0o777), (path.parent, 0o775)):
         before = target.stat().st_mode
         target.chmod(mode)
-        globs._cache.cache_clear()
+        cache.glob_table.cache_clear()
         assert main(["range", f"{base}..HEAD"]) == 1, oct(mode)
         assert "env-file" in capsys.readouterr().out
         target.chmod(before)
@@ -346,12 +363,11 @@ def test_a_pattern_re2_cannot_compile_is_exit_3_at_load(
 
 def test_user_patterns_never_reach_pythons_backtracking_re() -> None:
     rule = rulefile.compile_rule("r.yaml", rulefile.load_text("r.yaml", NO_HACK)["rules"][0], "")
-    assert type(rule.compiled["pattern"]).__module__.startswith("re2")
-    lazy = config.load(None).rules
-    for r in lazy:
-        for value in r.compiled.values():
-            for p in value if isinstance(value, list) else [value]:
-                assert not type(p).__module__.startswith("re"), (r.id, type(p))
+    assert type(rule.compiled.regexes["pattern"]).__module__.startswith("re2")
+    found = [(r.id, p) for r in config.load(None).rules for p in r.compiled.every_regex()]
+    assert len(found) > 10  # the built-in packs' patterns, every one of them looked at
+    for rule_id, p in found:
+        assert not type(p).__module__.startswith("re"), (rule_id, type(p))
 
 
 # --- secrets masked in every output format ---

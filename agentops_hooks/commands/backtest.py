@@ -7,13 +7,17 @@ whatever the history size (SPEC §8, §11); the JSON shape is SPEC §12's backte
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentops_hooks.errors import FatalError
-from agentops_hooks.model import CommitResult, Finding, Rule
+from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.model import Checked, Finding, RangeFindings, Rule
 from agentops_hooks.values import frozen, replace
+
+if TYPE_CHECKING:
+    from agentops_hooks.context import Context
 
 SCHEMA_VERSION = 1
 MAX_SAMPLES = 5
@@ -76,12 +80,12 @@ class _Counter:
         )
 
 
-def tally(results: Iterable[CommitResult], rule_ids: Sequence[str], range_label: str) -> Backtest:
+def tally(results: Iterable[Checked], rule_ids: Sequence[str], range_label: str) -> Backtest:
     """Count, per rule, the commits whose unwaived findings it produced; results are read once and dropped."""
     counters = {rid: _Counter(rid) for rid in rule_ids}
     commits = 0
     for result in results:
-        if result.commit.source == "range-findings":  # range rules: each finding names its commits
+        if isinstance(result, RangeFindings):  # range rules: each finding names its commits
             for f in result.findings:
                 if f.waived is None and f.rule_id in counters:
                     for sha in f.commits:
@@ -112,14 +116,40 @@ def select_rules(target: str, effective: Sequence[Rule], builtin: Sequence[Rule]
     )
 
 
-def run(ctx: Any, rules: Sequence[Rule], revs: list[str], range_label: str) -> Backtest:
+def run(target: str, spec: str | None, since: str | None, fmt: str, config_path: str | None) -> int:
+    """`backtest`: a rule id (effective config, then the built-in packs) or a rule file, over HEAD or a range."""
+    import json
+
+    import click
+
+    from agentops_hooks import config
+    from agentops_hooks.commands.rules import effective
+    from agentops_hooks.context import environ, open_context
+    from agentops_hooks.revisions import range_revs
+
+    ctx = open_context(config_path, environ())
+    if os.path.isfile(target):
+        chosen = config.load(target, toplevel=ctx.repo.toplevel).rules
+    else:
+        chosen = select_rules(target, ctx.config.rules, effective(config_path, True))
+    revs = range_revs(spec, None, environ()) if spec else ["HEAD"]
+    label = spec or "HEAD"
+    if since:
+        revs, label = [*revs, f"--since={since}"], f"{label} --since={since}"
+    result = measure(ctx, chosen, revs, label)
+    for line in [json.dumps(as_json(result), ensure_ascii=False)] if fmt == "json" else text(result):
+        click.echo(line)
+    return ExitCode.OK
+
+
+def measure(ctx: Context, rules: Sequence[Rule], revs: list[str], range_label: str) -> Backtest:
     """Judge every commit of `revs` with only `rules` (the config's exclude and ignore still hold), counting as it goes."""
-    from agentops_hooks import checks, gitrepo
+    from agentops_hooks import gitrepo, walk
 
     if revs == ["HEAD"] and not gitrepo.git("rev-parse", "-q", "--verify", "HEAD^{commit}", ok=(0, 1)).strip():
         return tally((), [r.id for r in rules], range_label)  # no commit yet: nothing to count
     narrowed = replace(ctx, config=replace(ctx.config, rules=tuple(rules)))
-    return tally(checks.history(narrowed, revs), [r.id for r in rules], range_label)
+    return tally(walk.history(narrowed, revs), [r.id for r in rules], range_label)
 
 
 def as_json(result: Backtest) -> dict[str, Any]:

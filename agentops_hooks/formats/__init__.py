@@ -1,4 +1,4 @@
-"""Output formats: each turns checked commits into lines, with no I/O of its own.
+"""Output formats: each turns checked commits into lines, with no I/O and no counting of its own.
 
 Formatters load on first use: the commit-msg hook prints text and should not pay for SARIF or XML.
 """
@@ -9,13 +9,13 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator
 
 from agentops_hooks.formats.common import RunInfo, Totals
-from agentops_hooks.model import CommitResult
+from agentops_hooks.model import Checked
 
 __all__ = ["FORMATTERS", "Formatter", "RunInfo", "Totals", "formatter"]
 
-Formatter = Callable[[Iterable[CommitResult], RunInfo, Totals], Iterator[str]]
+Formatter = Callable[[Iterable[Checked], RunInfo, Totals], Iterator[str]]  # totals: read after the stream
 
-FORMATTERS: dict[str, str] = {  # name → module whose `render` writes it
+FORMATTERS: dict[str, str] = {  # the one table of formats: name → module whose `render` writes it
     "github": "agentops_hooks.formats.github",
     "gitlab": "agentops_hooks.formats.gitlab",
     "json": "agentops_hooks.formats.json_",

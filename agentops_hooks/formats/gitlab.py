@@ -6,20 +6,23 @@ import json
 from collections.abc import Iterable, Iterator
 
 from agentops_hooks.formats.common import RunInfo, Totals, each_finding, fingerprint, message_location
-from agentops_hooks.model import CommitResult
+from agentops_hooks.model import Checked, RangeFindings
+from agentops_hooks.names import CONFIG_FILE
 
 SEVERITY = {"error": "critical", "warning": "minor", "info": "info"}
+RANGE_SHORT = "staged"  # what a range finding without a file has always been called here (kept byte for byte)
 
 
-def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Iterator[str]:
+def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
     """Every unwaived finding as a Code Quality issue (one JSON array)."""
     issues = []
-    for result, f in each_finding(results, totals):
+    for result, f in each_finding(results):
         if f.waived is not None:
             continue
-        path = f.path or message_location(result) or ".agentops.yaml"
+        path = f.path or message_location(result) or CONFIG_FILE
         line = f.line if f.path and f.line else 1
-        where = "" if f.path else f"commit {result.commit.short} message: "
+        short = RANGE_SHORT if isinstance(result, RangeFindings) else result.commit.short
+        where = "" if f.path else f"commit {short} message: "
         issues.append(
             {
                 "description": f"{where}{f.message}",

@@ -6,21 +6,20 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from agentops_hooks.formats.common import RunInfo, Totals, is_range
-from agentops_hooks.model import CommitResult, Finding
+from agentops_hooks.formats.common import RunInfo, Totals
+from agentops_hooks.model import Checked, CommitResult, Finding, RangeFindings
 
 SCHEMA_VERSION = 1
 
 
-def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Iterator[str]:
+def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
     """The document as lines: the head, one line per commit, then range findings and summary."""
     head = {"schema_version": SCHEMA_VERSION, "tool": {"name": "agentops-check", "version": run.version}}
     yield json.dumps(head)[:-1] + ', "commits": ['
     first = True
     range_findings: list[dict[str, Any]] = []
     for result in results:
-        totals.add(result)
-        if is_range(result):
+        if isinstance(result, RangeFindings):
             range_findings += [range_finding_dict(f) for f in result.findings]
             continue
         yield ("  " if first else ", ") + json.dumps(commit_dict(result), ensure_ascii=False)

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
-from agentops_hooks.formats.common import RunInfo, Totals, is_range
-from agentops_hooks.model import CommitResult
+from agentops_hooks.formats.common import RunInfo, Totals
+from agentops_hooks.model import Checked, RangeFindings
 
 
-def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Iterator[str]:
+def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
     """The document, streamed one suite per commit."""
     yield '<?xml version="1.0" encoding="UTF-8"?>'
     yield '<testsuites name="agentops-check">'
     for result in results:
-        totals.add(result)
-        name = "range" if is_range(result) else f"commit {result.commit.short} {result.commit.message.subject}"
+        name = (
+            "range"
+            if isinstance(result, RangeFindings)
+            else f"commit {result.commit.short} {result.commit.message.subject}"
+        )
         blocking = [f for f in result.findings if f.blocking]
         yield f'  <testsuite name={quoteattr(name)} tests="{max(1, len(result.findings))}" failures="{len(blocking)}">'
         if not result.findings:

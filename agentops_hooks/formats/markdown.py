@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from agentops_hooks.formats.common import RunInfo, Totals, is_range, plural
+from agentops_hooks.formats.common import RunInfo, Totals, plural
 from agentops_hooks.formats.text import describe
-from agentops_hooks.model import CommitResult, Finding
+from agentops_hooks.model import Checked, Finding, RangeFindings
 
 LIMIT = 65_000  # GitHub's comment limit is 65,536 characters; keep room for the note
 ICONS = {"error": "\u274c", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
 
 
-def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals, limit: int = LIMIT) -> Iterator[str]:
+def render(results: Iterable[Checked], run: RunInfo, totals: Totals, limit: int = LIMIT) -> Iterator[str]:
     """A heading, one section per commit with findings, a summary; never longer than `limit`."""
     body: list[str] = []
     size = 0
     cut = 0  # findings left out
     for result in results:
-        totals.add(result)
         if not result.findings:
             continue
         block, left = _block(result, limit - 400 - size)
@@ -41,15 +40,12 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals, limit:
         yield f"_…{plural(cut, 'more finding')} left out to fit the comment; run `agentops-check` locally for all._"
 
 
-def _block(result: CommitResult, room: int) -> tuple[str, int]:
+def _block(result: Checked, room: int) -> tuple[str, int]:
     """The commit's section with as many findings as fit in `room` characters, and how many did not."""
-    c = result.commit
-    title = "The range as a whole" if is_range(result) else f"`{c.short}` {_esc(c.message.subject)}"
-    who = "" if is_range(result) else f"\n\n_{_esc(describe(result.agent))}_"
-    block = f"### {title}{who}\n\n| | rule | where | message |\n|---|---|---|---|\n"
+    block = f"### {_title(result)}\n\n| | rule | where | message |\n|---|---|---|---|\n"
     shown = 0
     for f in result.findings:
-        row = _row(result, f) + "\n"
+        row = _row(f) + "\n"
         if len(block) + len(row) > room:
             break
         block += row
@@ -57,7 +53,15 @@ def _block(result: CommitResult, room: int) -> tuple[str, int]:
     return (block, len(result.findings) - shown) if shown else ("", len(result.findings))
 
 
-def _row(result: CommitResult, f: Finding) -> str:
+def _title(result: Checked) -> str:
+    """The section's heading: the commit and who made it, or the range as a whole."""
+    if isinstance(result, RangeFindings):
+        return "The range as a whole"
+    c = result.commit
+    return f"`{c.short}` {_esc(c.message.subject)}\n\n_{_esc(describe(result.agent))}_"
+
+
+def _row(f: Finding) -> str:
     where = f"`{_esc(f.path)}:{f.line}`" if f.path and f.line else (f"`{_esc(f.path)}`" if f.path else "message")
     waived = f" _(waived: {_esc(f.waived.reason)})_" if f.waived else ""
     icon = "\u2796" if f.waived else ICONS[f.severity]

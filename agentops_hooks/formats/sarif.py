@@ -6,18 +6,19 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from agentops_hooks.formats.common import RunInfo, Totals, each_finding, fingerprint, is_range, message_location
-from agentops_hooks.model import CommitResult, Finding
+from agentops_hooks.formats.common import RunInfo, Totals, each_finding, fingerprint, message_location
+from agentops_hooks.model import AgentVerdict, Checked, Finding, RangeFindings
+from agentops_hooks.names import CONFIG_FILE
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INFO_URI = "https://github.com/agentops-hooks/agentops-hooks"
-FALLBACK_URI = ".agentops.yaml"  # a result needs a file: a range finding with no file points at the config
+FALLBACK_URI = CONFIG_FILE  # a result needs a file: a range finding with no file points at the config
 
 
-def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Iterator[str]:
+def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
     """The whole log as one JSON document."""
-    items = [_result(r, f) for r, f in each_finding(results, totals)]
+    items = [_result(r, f) for r, f in each_finding(results)]
     ids = sorted({i["ruleId"] for i in items})
     for item in items:
         item["ruleIndex"] = ids.index(item["ruleId"])
@@ -48,9 +49,11 @@ def _rule(rid: str, run: RunInfo) -> dict[str, Any]:
     return rule
 
 
-def _result(result: CommitResult, f: Finding) -> dict[str, Any]:
-    sha = result.commit.sha
-    where = "the range" if is_range(result) else f"commit {result.commit.short}"
+def _result(result: Checked, f: Finding) -> dict[str, Any]:
+    if isinstance(result, RangeFindings):  # no commit, no verdict of their own
+        sha, agent, where = None, AgentVerdict().kind, "the range"
+    else:
+        sha, agent, where = result.commit.sha, result.agent.kind, f"commit {result.commit.short}"
     path = f.path or message_location(result) or FALLBACK_URI
     line = f.line if f.path is not None and f.line else 1
     text = f.message if f.path is not None else f"{where} message: {f.message}"
@@ -60,7 +63,7 @@ def _result(result: CommitResult, f: Finding) -> dict[str, Any]:
         "message": {"text": text + (f" (hint: {f.hint})" if f.hint else "")},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}, "region": {"startLine": line}}}],
         "partialFingerprints": {"agentopsFinding/v1": fingerprint(result, f)},
-        "properties": {"commit": sha, "agent": result.agent.kind, "commits": list(f.commits) or None},
+        "properties": {"commit": sha, "agent": agent, "commits": list(f.commits) or None},
     }
     if f.path is None:
         item["locations"][0]["logicalLocations"] = [{"name": f"{where} message", "kind": "commitMessage"}]

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from agentops_hooks.formats.common import RunInfo, Totals, is_range, plural
-from agentops_hooks.model import AgentVerdict, CommitResult, Finding
+from agentops_hooks.formats.common import RunInfo, Totals, plural
+from agentops_hooks.model import AgentVerdict, Checked, CommitResult, Finding, RangeFindings
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
 
 
-def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Iterator[str]:
+def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
     """One block per commit with findings, then one summary line; nothing when all is clean."""
     for result in results:
-        totals.add(result)
-        if is_range(result):
+        if isinstance(result, RangeFindings):
             yield from _range(result, run)
             continue
         if not result.findings and not run.verbose:
@@ -31,7 +30,7 @@ def render(results: Iterable[CommitResult], run: RunInfo, totals: Totals) -> Ite
         yield _summary(totals, run)
 
 
-def _range(result: CommitResult, run: RunInfo) -> Iterator[str]:
+def _range(result: RangeFindings, run: RunInfo) -> Iterator[str]:
     """After the commits: findings about the range as a whole, each naming its commits."""
     yield f"agentops: the range as a whole: {plural(len(result.findings), 'finding')}"
     for f in result.findings:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from agentops_hooks.kinds import diff, history, message, paths
 from agentops_hooks.kinds.history import RangeFold
+from agentops_hooks.kinds.params import Param
 from agentops_hooks.model import Commit, Finding, Rule
 
 CommitCheck = Callable[[Rule, Commit], Iterator[Finding]]
@@ -23,7 +24,7 @@ class Scope(enum.Enum):
 
 
 class Kind(NamedTuple):
-    """A kind's scope and its check; `range_check` judges a whole range (RANGE scope, or `per: range`).
+    """A kind's scope, its check and its parameters; `range_check` judges a whole range (RANGE scope, or `per: range`).
 
     `needs_message`: a COMMIT kind that also reads the message (an approval trailer), so it waits
     for the commit-msg stage, yet unlike MESSAGE kinds it still judges fixup!/squash! commits.
@@ -33,19 +34,20 @@ class Kind(NamedTuple):
     check: CommitCheck | None = None
     range_check: RangeCheck | None = None
     needs_message: bool = False
+    params: tuple[Param, ...] = ()  # in the schema's order (tests/kinds_test.py proves they agree)
 
 
 KINDS: dict[str, Kind] = {
-    "added-pattern": Kind(Scope.COMMIT, diff.added_pattern),
-    "co-change": Kind(Scope.COMMIT, paths.co_change),
-    "file-limits": Kind(Scope.COMMIT, diff.file_limits),
-    "message-format": Kind(Scope.MESSAGE, message.message_format),
-    "message-sections": Kind(Scope.MESSAGE, message.message_sections),
-    "message-trailers": Kind(Scope.MESSAGE, message.message_trailers),
-    "protected-paths": Kind(Scope.COMMIT, paths.protected_paths, needs_message=True),
-    "removed-pattern": Kind(Scope.COMMIT, diff.removed_pattern),
-    "scope": Kind(Scope.COMMIT, paths.scope, paths.ScopeRange),
-    "spiral": Kind(Scope.RANGE, range_check=history.Spiral),
+    "added-pattern": Kind(Scope.COMMIT, diff.added_pattern, params=diff.LINE_PATTERN),
+    "co-change": Kind(Scope.COMMIT, paths.co_change, params=paths.CO_CHANGE),
+    "file-limits": Kind(Scope.COMMIT, diff.file_limits, params=diff.FILE_LIMITS),
+    "message-format": Kind(Scope.MESSAGE, message.message_format, params=message.FORMAT),
+    "message-sections": Kind(Scope.MESSAGE, message.message_sections, params=message.SECTIONS),
+    "message-trailers": Kind(Scope.MESSAGE, message.message_trailers, params=message.TRAILERS),
+    "protected-paths": Kind(Scope.COMMIT, paths.protected_paths, needs_message=True, params=paths.PROTECTED_PATHS),
+    "removed-pattern": Kind(Scope.COMMIT, diff.removed_pattern, params=diff.LINE_PATTERN),
+    "scope": Kind(Scope.COMMIT, paths.scope, paths.ScopeRange, params=paths.SCOPE),
+    "spiral": Kind(Scope.RANGE, range_check=history.Spiral, params=history.SPIRAL),
 }
 
 
@@ -55,3 +57,9 @@ def scope_of(rule: Rule) -> Scope:
     if kind.range_check is not None and (kind.check is None or rule.param("per") == "range"):
         return Scope.RANGE
     return kind.scope
+
+
+def kind_params(kind: str) -> tuple[str, ...]:
+    """The parameter names a kind accepts, in the schema's order (none for an unknown kind)."""
+    found = KINDS.get(kind)
+    return tuple(p.name for p in found.params) if found else ()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
+
+LINE_PATTERN = (Param("pattern", form=Form.LINE_REGEX), Param("keywords", (), Form.KEYWORDS))  # added/removed-pattern
+FILE_LIMITS = (Param("max-size"), Param("no-binaries", False), Param("forbidden-names", form=Form.GLOBS))
 
 
 def added_pattern(rule: Rule, commit: Commit) -> Iterator[Finding]:
@@ -18,9 +22,9 @@ def removed_pattern(rule: Rule, commit: Commit) -> Iterator[Finding]:
 
 
 def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding]:
-    pattern = rule.compiled["pattern"]
-    keywords = rule.compiled.get("keywords")
-    whole = rule.compiled["pattern-text"]
+    pattern = rule.compiled.regexes["pattern"]
+    keywords = rule.compiled.regex("keywords")
+    whole = rule.compiled.regexes["pattern-text"]
     for change in commit.files:
         if change.binary or not rule.selects(change.path):
             continue
@@ -35,7 +39,7 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
 
 def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Files added or changed that are too large, binary, or forbidden by name."""
-    names = rule.compiled.get("forbidden-names")
+    names = rule.compiled.globs("forbidden-names")
     max_size = rule.param("max-size")
     for change in commit.files:
         if change.status == "D" or not rule.selects(change.path):

@@ -8,14 +8,15 @@ range of any length is judged in flat memory.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
+from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Rule
 from agentops_hooks.values import frozen, replace
 
 SPIRAL_SUBJECT = r"(?i)^(fix|hotfix|revert|retry|again)|\b(fix|fixes|fixed|retry|again|take \d+|try \d+)\b"
+SPIRAL = (Param("min-commits", 3), Param("subject-pattern", SPIRAL_SUBJECT, Form.REGEX), Param("area", "directory"))
 
 
 @frozen
@@ -90,21 +91,14 @@ def in_range(finding: Finding, shas: Iterable[str | None]) -> Finding:
     return replace(finding, commits=tuple(s for s in shas if s))
 
 
-@functools.cache
-def _default_subject() -> Any:
-    from agentops_hooks.rulefile import regex
-
-    return regex(SPIRAL_SUBJECT, "spiral: default subject-pattern")
-
-
 class Spiral:
     """Runs of consecutive fix/revert/retry commits on one area, each reported once."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.pattern = rule.compiled.get("subject-pattern") or _default_subject()
-        self.least = rule.param("min-commits", 3)
-        self.by_file = rule.param("area", "directory") == "file"
+        self.pattern = rule.compiled.regexes["subject-pattern"]  # the declared default when the rule sets none
+        self.least = rule.param("min-commits")
+        self.by_file = rule.param("area") == "file"
         self.run: list[tuple[CommitSummary, frozenset[str]]] = []  # the current run and each commit's areas
 
     def add(self, commit: CommitSummary) -> list[Named]:

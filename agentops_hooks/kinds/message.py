@@ -6,7 +6,29 @@ import re
 from collections.abc import Iterator
 
 from agentops_hooks import message as msg
+from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
+
+FORMAT = (
+    Param("subject-pattern", form=Form.REGEX),
+    Param("types"),
+    Param("max-subject-length"),
+    Param("min-subject-length"),
+    Param("vague-subjects", form=Form.FULL_REGEXES),
+    Param("body-required", False),
+    Param("blank-second-line", False),
+    Param("max-body-line-length"),
+    Param("no-trailing-punctuation", False),
+    Param("subject-case", "any"),
+)
+SECTIONS = (
+    Param("sections", ()),
+    Param("aliases", {}),
+    Param("profiles", {}),
+    Param("allow-na", True),
+    Param("min-length", 1),
+)
+TRAILERS = (Param("required", ()), Param("forbidden", ()), Param("value-patterns", form=Form.REGEX_MAP))
 
 CONVENTIONAL = re.compile(r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?: (?P<desc>.*)$")
 NA = re.compile(r"^(?:n/?a|none|-+)\.?$", re.IGNORECASE)
@@ -34,17 +56,17 @@ def _format_problems(
     types = rule.param("types")
     if types and (conv is None or conv.group("type").lower() not in [t.lower() for t in types]):
         yield 1, f"subject should start with a type ({', '.join(types)}), e.g. '{types[0]}: add the parser'"
-    if (p := rule.compiled.get("subject-pattern")) and not p.search(subject):
+    if (p := rule.compiled.regex("subject-pattern")) and not p.search(subject):
         yield 1, f"subject does not match {rule.param('subject-pattern')!r}"
     if (n := rule.param("max-subject-length")) and len(subject) > n:
         yield 1, f"subject is {len(subject)} characters long (limit {n})"
     if (n := rule.param("min-subject-length")) and len(subject) < n:
         yield 1, f"subject is {len(subject)} characters long (at least {n})"
-    if any(p.search(desc.strip()) for p in rule.compiled.get("vague-subjects", ())):
+    if any(p.search(desc.strip()) for p in rule.compiled.regex_list("vague-subjects")):
         yield 1, f"subject {subject!r} does not say what changed or why"
     if rule.param("no-trailing-punctuation") and subject[-1:] in ".!?,;:":
         yield 1, "subject ends with punctuation"
-    case = rule.param("subject-case", "any")
+    case = rule.param("subject-case")
     if case != "any" and desc[:1].isalpha() and (desc[:1].islower() != (case == "lower")):
         yield 1, f"subject description should start in {case} case"
     if rule.param("blank-second-line") and len(lines) > 1 and lines[1].strip():
@@ -61,41 +83,41 @@ def _format_problems(
 
 def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Required sections (per commit type), each present and with real content."""
-    aliases = {k.lower(): v.lower() for k, v in rule.param("aliases", {}).items()}
+    aliases = {k.lower(): v.lower() for k, v in rule.param("aliases").items()}
     required = _required(rule, commit.message.subject)
     found = msg.sections(commit.message, [*required, *aliases])
     for alias, target in aliases.items():
         if alias in found and target not in found:
             found[target] = found[alias]
-    min_length = rule.param("min-length", 1)
+    min_length = rule.param("min-length")
     for name in required:
         hit = found.get(name.lower())
         if hit is None:
             yield rule.finding(line=1, section=name, problem=f"missing the '{name}:' section")
             continue
         line, content = hit
-        if NA.match(content) and rule.param("allow-na", True):
+        if NA.match(content) and rule.param("allow-na"):
             continue
         if len(content) < min_length or NA.match(content):
             yield rule.finding(line=line, section=name, problem=f"the '{name}:' section is empty")
 
 
 def _required(rule: Rule, subject: str) -> list[str]:
-    profiles = {k.lower(): v for k, v in rule.param("profiles", {}).items()}
+    profiles = {k.lower(): v for k, v in rule.param("profiles").items()}
     ctype = commit_type(subject)
     if ctype is not None and ctype in profiles:
         return list(profiles[ctype])
-    return list(profiles.get("default", rule.param("sections", [])))
+    return list(profiles.get("default", rule.param("sections")))
 
 
 def message_trailers(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Required and forbidden trailer keys (any case), and the patterns their values must match."""
     message = commit.message
-    for key in rule.param("required", ()):
+    for key in rule.param("required"):
         if not message.trailer_values(key):
             yield rule.finding(line=1, key=key, problem=f"missing the '{key}:' trailer")
-    forbidden = {k.lower() for k in rule.param("forbidden", ())}
-    patterns = rule.compiled.get("value-patterns", {})
+    forbidden = {k.lower() for k in rule.param("forbidden")}
+    patterns = rule.compiled.regex_map("value-patterns")
     for t in message.trailers:
         written = f"{t.key}: {t.value}"
         if t.key.lower() in forbidden:

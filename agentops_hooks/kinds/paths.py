@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 from agentops_hooks import agents
 from agentops_hooks.kinds.history import CommitSummary, FileStat, Named, area_of, in_range, stats
+from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
 from agentops_hooks.values import replace
 
@@ -20,6 +21,19 @@ LIMITS = (  # parameter, what it counts
     ("max-lines", "lines added and deleted"),
     ("max-areas", "top-level areas touched"),
 )
+SCOPE = (
+    *(Param(name) for name, _ in LIMITS),
+    Param("ignore", form=Form.GLOBS),
+    Param("allowed", form=Form.GLOBS),
+    Param("per", "commit"),
+)
+PROTECTED_PATHS = (
+    Param("protected", form=Form.GLOBS),
+    Param("operations", tuple(dict.fromkeys(OPERATIONS.values()))),
+    Param("approval-trailer", "Approved-by"),
+    Param("approver-not-author", False),
+)
+CO_CHANGE = (Param("when", form=Form.GLOBS), Param("when-subject", form=Form.REGEX), Param("then", form=Form.GLOBS))
 
 
 def scope(rule: Rule, commit: Commit) -> Iterator[Finding]:
@@ -50,7 +64,7 @@ class _Tally(Generic[T]):
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.ignore, self.allowed = rule.compiled.get("ignore"), rule.compiled.get("allowed")
+        self.ignore, self.allowed = rule.compiled.globs("ignore"), rule.compiled.globs("allowed")
         self.files: set[str] = set()
         self.areas: set[str] = set()
         self.added = self.removed = 0
@@ -90,16 +104,16 @@ class _Tally(Generic[T]):
             listed = f" ({', '.join(sorted(self.areas))})" if name == "max-areas" else ""
             problem = f"{where}{counts[name]:,} {what}{listed} (limit {limit:,})"
             yield rule.finding(problem=problem, count=str(counts[name]), limit=str(limit)), self.counted
-        globs = ", ".join(rule.param("allowed", ()))
+        globs = ", ".join(rule.param("allowed") or ())
         for path, who in self.outside.items():
             yield rule.finding(path=path, problem=f"{path} is outside the allowed paths ({globs})"), who
 
 
 def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Changes to protected files, unless a person other than an agent (and the author) approved them."""
-    spec = rule.compiled.get("protected")
-    config_files = rule.compiled.get("config-files", frozenset())
-    operations = set(rule.param("operations", OPERATIONS.values()))
+    spec = rule.compiled.globs("protected")
+    config_files = rule.compiled.config_files
+    operations = set(rule.param("operations"))
     hits = []
     for change in commit.files:
         operation = OPERATIONS.get(change.status)
@@ -121,7 +135,7 @@ def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:
 
 def _approval_problem(rule: Rule, commit: Commit) -> str | None:
     """None when one approval trailer holds; else why none does."""
-    key = rule.param("approval-trailer", "Approved-by")
+    key = rule.param("approval-trailer")
     values = commit.message.trailer_values(key)
     if not values:
         return f"the commit has no '{key}:' trailer naming a person"
@@ -141,8 +155,8 @@ def _approval_problem(rule: Rule, commit: Commit) -> str | None:
 
 def co_change(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """When files matching `when` change (in a commit whose subject matches `when-subject`), a `then` file must too."""
-    when, then = rule.compiled["when"], rule.compiled["then"]
-    subject = rule.compiled.get("when-subject")
+    when, then = rule.compiled.globsets["when"], rule.compiled.globsets["then"]
+    subject = rule.compiled.regex("when-subject")
     if subject is not None and not subject.search(commit.message.subject):
         return
     triggers = [c.path for c in commit.files if rule.selects(c.path) and when.match_file(c.path)]

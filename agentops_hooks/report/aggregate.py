@@ -15,7 +15,7 @@ from typing import Any
 
 from agentops_hooks import exemptions
 from agentops_hooks import message as msg
-from agentops_hooks.engine import RANGE_FINDINGS, RangeRun, applies, summarize
+from agentops_hooks.engine import RangeRun, applies, summarize
 from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.kinds.message import NA, commit_type
 from agentops_hooks.model import Commit, CommitResult, Finding, Message, Rule
@@ -123,9 +123,7 @@ class Accumulator:
         self.aliases = self.aliases or section_aliases(self.rules)
 
     def add(self, result: CommitResult) -> None:
-        """Count one judged commit, or the range's findings (the last result of a stream)."""
-        if result.commit.source == RANGE_FINDINGS:  # range rules run here, as the commits pass
-            return
+        """Count one judged commit (range rules run here, as the commits pass: the stream has no RangeFindings)."""
         c, v = result.commit, result.agent.kind
         self.seq += 1
         week = self._week(doc.iso_week(c.committer.date))

@@ -180,7 +180,7 @@ def _from_secret_shape(incident: Commit, secrets: Sequence[Rule], rule_id: str, 
         (r, f.path)
         for f in incident.files
         for r in secrets
-        if any(r.compiled["pattern"].search(ln.text) for ln in f.added)
+        if any(r.compiled.regexes["pattern"].search(ln.text) for ln in f.added)
     ]
     if not hits:
         raise FatalError(

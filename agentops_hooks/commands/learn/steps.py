@@ -22,7 +22,7 @@ def secret_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     """The `redact: true` rules with a line pattern: their matches are never copied."""
     seen: dict[str, Rule] = {}
     for r in rules:
-        if r.redact and r.compiled and r.compiled.get("pattern") is not None:
+        if r.redact and r.compiled.regex("pattern") is not None:
             seen.setdefault(r.id, r)
     return tuple(seen.values())
 
@@ -65,7 +65,7 @@ def _flags_draft(
 ) -> Draft:
     if not rule_id:
         raise FatalError("learn --pattern needs --id ID (a kebab-case name for the new rule)")
-    if any(s.compiled["pattern"].search(pattern) for s in secrets):
+    if any(s.compiled.regexes["pattern"].search(pattern) for s in secrets):
         raise FatalError("--pattern contains text a secrets rule matches; write the shape, not the secret")
     message = f"matches the pattern of {rule_id}: {{match}}"
     return Draft(pattern, tuple(paths), (), (), message, "", rule_id, kind=kind, keywords=tuple(keywords))
@@ -127,7 +127,7 @@ def finish(
         passing=d.passing,
     )
     proposal = _planned(ctx, data, rule_file, config_path)
-    secrets = [r.compiled["pattern"] for r in _secrets(ctx)]
+    secrets = [r.compiled.regexes["pattern"] for r in _secrets(ctx)]
     if any(s.search(v) for v in strings(data) for s in secrets):  # the last guard
         raise FatalError(f"the proposed rule '{d.rule_id}' would contain a secret; nothing written")
     return replace(proposal, notes=(*d.notes, *proposal.notes))

@@ -1,0 +1,29 @@
+"""`init`'s command body: plan the changes (commands/init.py), show or write them, say what is next."""
+
+from __future__ import annotations
+
+import click
+
+from agentops_hooks import gitrepo
+from agentops_hooks.commands import init
+from agentops_hooks.errors import ExitCode
+
+DEFAULT_PACKS = ("core", "secrets")
+
+
+def run(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str | None, dry_run: bool) -> int:
+    """Set up the repository this runs in (a dry run prints the diff and writes nothing)."""
+    root = gitrepo.repo_info().toplevel
+    changes = init.plan(root, list(packs or DEFAULT_PACKS), repo, rev, agent)
+    if dry_run:
+        for c in changes:
+            click.echo(c.diff(), nl=False)
+        click.echo(f"agentops init: {len(changes)} file(s) would change (dry run: nothing written)")
+        return ExitCode.OK
+    init.apply(root, changes)
+    for line in init.summary(changes):
+        click.echo(f"agentops init: {line}")
+    if not changes:
+        click.echo("agentops init: already set up; nothing changed")
+    click.echo(f"agentops init: now run:  {init.install_command()}")
+    return ExitCode.OK

@@ -1,0 +1,58 @@
+"""`report` (one streamed pass over history, or --merge of JSON reports) and `learnings`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from agentops_hooks import __version__, report
+from agentops_hooks.context import environ, open_context
+from agentops_hooks.errors import ExitCode
+from agentops_hooks.outputs import emit
+from agentops_hooks.report import merge as merge_
+from agentops_hooks.report import scan
+
+
+def run(
+    files: tuple[str, ...],
+    config_path: str | None,
+    period: tuple[str | None, str | None, str | None],
+    fmt: str,
+    output: str | None,
+    merge: bool,
+    name: str | None,
+) -> int:
+    """Write the report; `period` is (--range, --since, --until)."""
+    if merge != bool(files):
+        raise click.UsageError("--merge takes the JSON reports to combine: report --merge a.json b.json ...")
+    if merge:
+        doc = merge_.merge(scan.load(files), __version__)
+    else:
+        spec, since, until = period
+        env = environ()
+        ctx = open_context(config_path, env)
+        revs = scan.revisions(spec, since, until, env)
+        progress = scan.Progress(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            doc = scan.report(ctx, revs, scan.meta(ctx, __version__, scan.describe(spec, since, until), name), progress)
+        finally:
+            if progress:
+                progress.done()
+    emit(report.RENDERERS[fmt](doc), output)
+    return ExitCode.OK
+
+
+def learnings(
+    config_path: str | None,
+    period: tuple[str | None, str | None, str | None],
+    grep: str | None,
+    fmt: str,
+    output: str | None,
+) -> int:
+    """The `Learning:` lines of history, with commit, date and verdict."""
+    env = environ()
+    ctx = open_context(config_path, env)
+    items = scan.learnings(ctx, scan.revisions(*period, env), grep)
+    emit(report.render_learnings(items, fmt), output)
+    return ExitCode.OK

@@ -1,0 +1,37 @@
+"""What a kind's parameter is: its name, its default, and what the loader compiles it into.
+
+Each kind module declares its parameters beside its check, as yamllint's rules do; the loader
+(`rulespec.compile_rule`) is a loop over the declaration, the schema's per-kind properties are
+tested against it, and a check reads `rule.param(name)` (the default when the rule does not set
+it) or the compiled value (`rule.compiled.regex(name)`, `.globs(name)`, ...).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from agentops_hooks.values import frozen
+
+
+class Form(enum.Enum):
+    """What a parameter is compiled into at load time (the order is the order of compiling)."""
+
+    REGEX = 1  # one RE2 pattern (search semantics)
+    LINE_REGEX = 2  # REGEX, and the same pattern over a file's lines joined (`(?m)`), as `<name>-text`
+    KEYWORDS = 3  # literals → one case-insensitive RE2 alternation (a prefilter)
+    FULL_REGEXES = 4  # patterns, each matching a whole text in any case
+    REGEX_MAP = 5  # key → pattern; keys compared in lower case
+    GLOBS = 6  # gitignore-style globs (`{config-files}` is left to the engine)
+    DATA = 7  # kept as written
+
+
+@frozen
+class Param:
+    """One parameter of a kind: its name as rule files spell it, its default, its compiled form.
+
+    A default is shared by every rule that leaves the parameter out: checks only read it."""
+
+    name: str
+    default: Any = None
+    form: Form = Form.DATA
