@@ -243,6 +243,14 @@ def init(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str |
     return _body("init_run")(packs, repo, rev, agent, dry_run)
 
 
+@cli.command("doctor")
+def doctor() -> int:
+    """Check that this repository's hooks, pre-commit config, agent runtime hooks and config will really run."""
+    from agentops_hooks.commands import doctor as doctor_
+
+    return doctor_.run(click.echo)
+
+
 @cli.command("agent-hook")
 @click.option(
     "--runtime",

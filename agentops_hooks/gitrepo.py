@@ -1,13 +1,27 @@
-"""Every git call: plain subprocess plumbing (hook paths), one streamed `git log` for history."""
+"""Every git call. Two layers, one module:
+
+- plumbing through `subprocess` for the hook paths and streamed history (`git log`, the staged
+  diff, `cat-file`): GitPython's import alone costs more than a hook's whole budget;
+- GitPython's object model, imported lazily, for the commands where its cost is paid once:
+  revisions' trees (blobs and their modes), merge-bases, remotes, one commit's diff, repository
+  health. No GitPython object leaves this module: callers get our frozen values.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
+
+if TYPE_CHECKING:
+    import git as gitpython
+
+    from agentops_hooks.model import Commit
 
 DIFF_ARGS = (
     "--no-ext-diff",
@@ -132,12 +146,6 @@ class BlobSizes:
             self._proc = None
 
 
-def file_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
-    """A file's content at a revision, or None when the revision has no such file."""
-    proc = subprocess.run(("git", "cat-file", "blob", f"{rev}:{path}"), cwd=cwd, capture_output=True)
-    return proc.stdout if proc.returncode == 0 else None
-
-
 def resolve(rev: str, cwd: str | None = None) -> str:
     """The full sha of a revision; an unknown one is a GitError naming it."""
     if rev.startswith("-"):
@@ -197,7 +205,141 @@ def _widen(fd: int) -> None:
             pass
 
 
+# --- the repository-object layer (GitPython, imported on first use) --------------------------------
+
+SYMLINK, GITLINK, TREE = "120000", "160000", "040000"  # modes a caller may have to refuse
+
+
+@frozen
+class Entry:
+    """One path of a revision's tree: its mode (git's octal text) and, for a blob, its bytes."""
+
+    path: str
+    mode: str
+    data: bytes | None  # None for a tree or a gitlink (a submodule's commit is not in this repository)
+
+    @property
+    def is_plain_file(self) -> bool:
+        """A regular (or executable) file: not a symlink, a gitlink or a tree."""
+        return self.mode.startswith("100")
+
+
+@contextlib.contextmanager
+def opened(cwd: str | None = None) -> Iterator[gitpython.Repo]:
+    """The repository around `cwd` as a GitPython `Repo`, its helper processes ended afterwards."""
+    import git as gitpython
+
+    try:
+        repo = gitpython.Repo(cwd or os.getcwd(), search_parent_directories=True)
+    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+        raise GitError(f"not a git repository: {os.path.abspath(cwd or '.')} (run inside one, or `git init`)") from None
+    with repo:
+        yield repo
+
+
+def entry_at(rev: str, path: str, cwd: str | None = None) -> Entry | None:
+    """What a revision's tree holds at `path` (mode and blob bytes), or None when it holds nothing there."""
+    import git as gitpython
+
+    with opened(cwd) as repo:
+        try:
+            obj = repo.commit(rev).tree / path
+        except (KeyError, ValueError, gitpython.BadName, gitpython.BadObject):
+            return None
+        mode = f"{obj.mode:06o}"
+        data = obj.data_stream.read() if obj.type == "blob" else None
+        return Entry(path, mode, data)
+
+
+def file_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
+    """A blob's bytes at a revision (a symlink's are its target), or None when there is no blob there.
+
+    Use `entry_at` where a symlink or gitlink must be refused: this gives a link's target text.
+    """
+    entry = entry_at(rev, path, cwd)
+    return None if entry is None else entry.data
+
+
+def merge_base(a: str, b: str, cwd: str | None = None) -> str:
+    """The best common ancestor of two revisions; none is a GitError naming both."""
+    with opened(cwd) as repo:
+        bases = repo.merge_base(a, b)
+    if not bases:
+        raise GitError(f"{a[:12]} and {b[:12]} have no common ancestor (unrelated histories)")
+    return str(bases[0].hexsha)
+
+
 def remote_url(name: str = "origin", cwd: str | None = None) -> str | None:
-    """The URL of a remote (`git remote get-url`), or None when there is no such remote."""
-    out = git("remote", "get-url", "--", name, cwd=cwd, ok=(0, 1, 2, 128)).decode("utf-8", "replace").strip()
-    return out or None
+    """The URL of a remote as git uses it (`url.*.insteadOf` applied), or None when there is no such remote."""
+    try:
+        with opened(cwd) as repo:
+            if name not in {r.name for r in repo.remotes}:
+                return None
+            return next(iter(repo.remote(name).urls), None)
+    except GitError:
+        return None
+
+
+def commit(sha: str, cwd: str | None = None) -> Commit:
+    """One commit with its diff against its first parent (the empty tree for a root), lines in memory."""
+    from agentops_hooks import diffparse, message
+    from agentops_hooks.model import Commit, Person
+
+    with opened(cwd) as repo:
+        c = repo.commit(sha)
+        args = ("--format=", "--diff-merges=first-parent", *DIFF_ARGS, c.hexsha, "--")
+        patch = repo.git.show(*args, stdout_as_string=False, strip_newline_in_stdout=False)
+        return Commit(
+            sha=c.hexsha,
+            message=message.parse(_text(c.message)),
+            files=diffparse.parse(patch),
+            author=Person(c.author.name or "", c.author.email or "", c.authored_datetime.isoformat()),
+            committer=Person(c.committer.name or "", c.committer.email or "", c.committed_datetime.isoformat()),
+            parents=tuple(p.hexsha for p in c.parents),
+            source="range",
+        )
+
+
+def _text(value: str | bytes) -> str:
+    return value if isinstance(value, str) else value.decode("utf-8", "replace")
+
+
+@frozen
+class HookSetup:
+    """Where git runs hooks from: the repository's own hooks folder, or `core.hooksPath` and where it is set."""
+
+    toplevel: str
+    hooks_dir: str  # <common git dir>/hooks, where `pre-commit install` and `init` write
+    hooks_path: str | None  # core.hooksPath, made absolute (None: not set)
+    scope: str = ""  # the config scope that sets it: local, global, system, worktree, command
+
+
+def hook_setup(cwd: str | None = None) -> HookSetup:
+    """The hooks folder git will use for this repository, and any `core.hooksPath` that moves it."""
+    import git as gitpython
+
+    with opened(cwd) as repo:
+        top = str(repo.working_tree_dir or repo.git_dir)
+        hooks_dir = os.path.join(str(repo.common_dir), "hooks")
+        try:
+            out = repo.git.config("--show-origin", "--show-scope", "-z", "--get", "core.hooksPath")
+        except gitpython.GitCommandError:  # exit 1: not set
+            return HookSetup(top, hooks_dir, None)
+    scope, _origin, value = (out.split("\0") + ["", "", ""])[:3]
+    return HookSetup(top, hooks_dir, os.path.normpath(os.path.join(top, os.path.expanduser(value))), scope)
+
+
+def has_revision(path: str, rev: str) -> bool | None:
+    """Whether the repository at `path` has the commit `rev` names; None when `path` is no repository."""
+    import git as gitpython
+
+    try:
+        repo = gitpython.Repo(path)
+    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+        return None
+    with repo:
+        try:
+            repo.commit(rev)
+        except (gitpython.BadName, gitpython.BadObject, ValueError):
+            return False
+    return True

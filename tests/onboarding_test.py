@@ -221,3 +221,18 @@ def test_stamp_trailer_in_an_agent_shell(git_repo: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Assisted-by" not in git("log", "-1", "--format=%B")  # a person's shell: nothing stamped
+
+
+def test_init_appends_to_a_flow_repos_list(git_repo: Path) -> None:
+    before = "repos: [{repo: local, hooks: [{id: lint, name: lint, entry: 'true', language: system}]}]  # ours\n"
+    write(".pre-commit-config.yaml", before)
+    assert run_cli("init", "--rev", "v1").returncode == 0
+    after = (git_repo / ".pre-commit-config.yaml").read_text()
+    assert after == (
+        "default_install_hook_types: [pre-commit, commit-msg, prepare-commit-msg, pre-push]\n"
+        "repos: [{repo: local, hooks: [{id: lint, name: lint, entry: 'true', language: system}]}, "
+        "{repo: https://github.com/agentops-hooks/agentops-hooks, rev: v1, hooks: [{id: agentops-staged}, "
+        "{id: agentops-prepare-commit-msg}, {id: agentops-commit-msg}, {id: agentops-pre-push}]}]  # ours\n"
+    )
+    assert run_cli("init", "--rev", "v1").returncode == 0
+    assert (git_repo / ".pre-commit-config.yaml").read_text() == after

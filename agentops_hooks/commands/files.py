@@ -1,8 +1,30 @@
-"""Reading the text files that init and learn edit."""
+"""The text files that init and learn read and write: one planned edit type, one reader, one writer."""
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from agentops_hooks.errors import FatalError
+from agentops_hooks.values import frozen
+
+
+@frozen
+class FileEdit:
+    """One file a command writes: its path, its text before (None: a new file) and after."""
+
+    path: str
+    before: str | None
+    after: str
+
+    def diff(self, shown: str | None = None) -> str:
+        """A unified diff of the edit, the file named `shown` (default: its path)."""
+        name = self.path if shown is None else shown
+        old = (self.before or "").splitlines(keepends=True)
+        src = "/dev/null" if self.before is None else f"a/{name}"  # a new file, as git shows one
+        return "".join(difflib.unified_diff(old, self.after.splitlines(keepends=True), src, f"b/{name}"))
 
 
 def read_text(path: str) -> str | None:
@@ -14,3 +36,27 @@ def read_text(path: str) -> str | None:
         return None
     except OSError as e:
         raise FatalError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def write(edits: Iterable[FileEdit], root: str = "") -> None:
+    """Write the edits (paths relative to `root`, folders made as needed); a failure is one FatalError line."""
+    for e in edits:
+        path = os.path.join(root, e.path)
+        try:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(e.after)
+        except OSError as err:
+            raise FatalError(f"{path}: cannot write: {err.strerror}") from None
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in JSON-like data (mappings, lists, scalars), depth first."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from strings(v)
