@@ -68,6 +68,7 @@ def signatures(settings: Mapping[str, Any]) -> tuple[agents.Signature, ...]:
             s.get("verdict", "ai"),
             True,
             s.get("key", "").lower() if s["where"] == "trailer" else s.get("key", ""),
+            role=s.get("role", ""),
         )
         for s in settings.get("signatures") or ()
     )
@@ -81,9 +82,15 @@ def _sizes(ctx: Context) -> gitrepo.BlobSizes | None:
 
 
 def _judge(
-    ctx: Context, commit: Commit, with_message: bool, today: str = "", sizes: gitrepo.BlobSizes | None = None
+    ctx: Context,
+    commit: Commit,
+    with_message: bool,
+    today: str = "",
+    sizes: gitrepo.BlobSizes | None = None,
+    notes: agents.Notes | None = None,
 ) -> CommitResult:
-    verdict = agents.detect(commit, ctx.signatures)
+    note = notes.get(commit.sha) if notes is not None and commit.sha else None
+    verdict = agents.detect(commit, ctx.signatures, ctx.config.agents.get("count-roles") or (), note)
     if ignored(ctx, commit):
         return CommitResult(commit, verdict, ())
     if sizes is not None and any(engine.applies(r, verdict) for r in _size_rules(ctx.config.rules)):
@@ -264,17 +271,20 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False, ranges: boo
     policy = ctx.policy()  # each commit's exemptions judged against its committer date
     run = engine.RangeRun(ctx.config.rules, policy) if ranges else None
     found: list[Finding] = []
+    notes = agents.open_notes(ctx.repo.toplevel)  # attribution notes, listed once for the whole range
     try:
         for commit in sources.history(revs, ctx.config.include_merges):
             if branch:
                 commit = replace(commit, branch=branch)
-            result = _judge(ctx, commit, with_message=True, sizes=sizes)
+            result = _judge(ctx, commit, with_message=True, sizes=sizes, notes=notes)
             if run and not ignored(ctx, commit):
                 found += [finding for finding, _ in run.add(engine.summarize(result, policy))]
             yield result if keep_lines else light(result)
     finally:
         if sizes:
             sizes.close()
+        if notes is not None:
+            notes.close()
     if run:
         found += [finding for finding, _ in run.end()]
     if found:

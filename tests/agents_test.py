@@ -167,9 +167,22 @@ def test_github_app_noreply_with_and_without_id() -> None:
     assert _verdict(author=Person("x", f"renovate[bot]@{BOT}"))[0] == "automation"
 
 
-def test_branch_prefix_in_ci() -> None:
-    assert _verdict(branch="codex/add-retries") == ("ai", ("codex",))
+def test_branch_prefix_alone_is_reported_but_counts_only_when_the_config_says_so() -> None:
+    c = Commit(sha="a" * 40, message=message.parse("feat: x\n"), author=DANA, committer=DANA, branch="codex/add-retries", source="range")
+    v = agents.detect(c)
+    assert (v.kind, v.agents, v.roles) == ("human", (), ("branch",))
+    assert v.reasons == ("branch codex/add-retries (role branch, not counted)",)
+    counted = agents.detect(c, count=("branch",))
+    assert (counted.kind, counted.agents) == ("ai", ("codex",))
     assert _verdict(branch="feature/codex-support") == ("human", ())
+
+
+def test_branch_prefix_spares_a_persons_signed_off_commit_even_when_counted() -> None:
+    msg = message.parse("fix: typo\n\nSigned-off-by: Dana <dana@example.com>\n")
+    c = Commit(sha="b" * 40, message=msg, author=DANA, committer=DANA, branch="claude/fix-typo", source="range")
+    v = agents.detect(c, count=("branch",))
+    assert v.kind == "human"
+    assert v.reasons == ("branch claude/fix-typo (role branch, not counted: the author's own Signed-off-by)",)
 
 
 def test_gemini_at_hook_time_through_the_real_hook(git_repo: Path) -> None:
