@@ -102,7 +102,7 @@ def _message_or_env(sig: Signature, commit: Commit) -> Iterator[Hit]:
     if sig.where == "co-author":
         evidence = [(f"trailer {k}: {v}", email_of(v)) for k, v in coauthors.lines(msg)]
     elif sig.where == "trailer":
-        evidence = [(f"trailer {sig.key.title()}: {v}", v) for v in msg.trailer_values(sig.key)]
+        evidence = [(f"trailer {t.key}: {t.value}", t.value) for t in msg.trailers if t.key.lower() == sig.key]
     elif sig.where == "body":
         evidence = [(f"body line {ln.strip()!r}", ln) for ln in msg.body.splitlines()]
     else:
@@ -129,14 +129,18 @@ def app_hits(commit: Commit) -> Iterator[Hit]:
 
 def disclosure_hits(commit: Commit) -> Iterator[Hit]:
     """`Assisted-by:`, `Generated-by:`, `AI-Agent:`, `AI-Model:`: the agent helped write the change."""
-    for key in DISCLOSURE_KEYS:
-        for value in commit.message.trailer_values(key):
-            yield Hit(_disclosed(value), "ai", True, f"trailer {key.title()}: {value}", "co-author")
+    for t in commit.message.trailers:
+        if t.key.lower() in DISCLOSURE_KEYS:
+            yield Hit(_disclosed(t.value), "ai", True, f"trailer {t.key}: {t.value}", "co-author")
 
 
 def _disclosed(value: str) -> str:
-    """The agent a disclosure trailer names, best effort (its first word)."""
-    word = value.split("<")[0].strip().split(" ")[0].lower()
+    """The agent a disclosure trailer names, best effort: `<model> via <Tool>` names the tool; the
+    kernel's `AGENT:MODEL [tools]` its agent; otherwise the first word."""
+    text = value.split("<")[0].strip()
+    if " via " in text:
+        return text.rsplit(" via ", 1)[1].split(" ")[0].lower() or "agent"
+    word = text.split(" ")[0].split(":")[0].lower()
     return word or "agent"
 
 
