@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.testing import git, run_cli, write
+from tests.testing import GOOD_SECTIONS, git, run_cli, write
 
 BOT = "users.noreply.github.com"
 DANA = ("Dana Dev", "dana@example.com")
@@ -226,3 +226,29 @@ def test_a_branch_prefix_counts_only_when_configured_and_never_against_a_persons
     assert judged[signed]["reasons"] == [
         "branch claude/add-retries-9j2n (role branch, not counted: the author's own Signed-off-by)"
     ]
+
+
+def test_report_gives_pass_rates_per_agent_and_the_ai_share_of_added_lines(corpus: tuple[str, dict[str, str]]) -> None:
+    base, shas = corpus
+    commit_msg = f"feat: parser\n\n{GOOD_SECTIONS}\n{CLAUDE}\n"
+    _commit_on_top("claude-with-sections", commit_msg)
+    doc = json.loads(run_cli("report", "--format", "json").stdout)
+    claude = doc["agent_checks"]["claude-code"]
+    assert (claude["checked"], claude["failed"]) == (6, 5)  # only the commit with its sections passes core
+    assert claude["pass_rate"] == round(1 / 6, 4)
+    assert doc["agents"]["claude-code"]["ai"] == 6
+    assert doc["attribution"] == {
+        "commits_with_notes": 4,
+        "ai_lines": 7,  # 3 (git-ai) + 4 (Agent Trace); the other two notes give this commit's lines to no one
+        "added_lines": 16,
+        "ai_share_of_added_lines": 0.4375,
+    }
+    text = run_cli("report").stdout
+    assert "AI share of added lines (attribution notes): 43.8%, 7 of 16 added lines in the 4 commits with a note" in text
+    assert "1/6 (17%)" in text
+
+
+def _commit_on_top(label: str, msg: str) -> None:
+    write(f"{label}.txt", "one\n")
+    git("add", f"{label}.txt")
+    git("commit", "-q", "--no-verify", "--cleanup=verbatim", "-m", msg)
