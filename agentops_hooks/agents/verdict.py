@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from agentops_hooks.agents import evidence
+from agentops_hooks.agents import coauthors, evidence
 from agentops_hooks.agents.evidence import Hit
 from agentops_hooks.agents.notes import Attribution, share
 from agentops_hooks.agents.signatures import AUTHORSHIP, ROLES, Signature, email_of
@@ -16,9 +16,10 @@ LOCAL_SOURCES = ("staged", "commit-msg")
 
 def hits_of(commit: Commit, signatures: Iterable[Signature]) -> list[Hit]:
     """Every signature, GitHub App, disclosure trailer and agent shell that matched."""
+    co_lines = coauthors.lines(commit.message)
     return [
-        *evidence.signature_hits(commit, signatures),
-        *evidence.app_hits(commit),
+        *evidence.signature_hits(commit, tuple(signatures), co_lines),
+        *evidence.app_hits(commit, co_lines),
         *evidence.disclosure_hits(commit),
         *evidence.env_hits(commit),
     ]
