@@ -23,6 +23,25 @@ from common import CORPUS, ENV, git
 from same_outputs import HERE, checkout
 
 ARGV = ("range", "HEAD", "-f", "json")
+# detection alone, in one process: every non-merge commit's identities and message, judged 3 times
+DETECT_ONLY = """
+import subprocess, sys, time
+from agentops_hooks import agents, message
+from agentops_hooks.model import Commit, Person
+out = subprocess.run(["git", "log", "--no-merges", "--format=%an%x00%ae%x00%cn%x00%ce%x00%B%x01"],
+                     capture_output=True, text=True, check=True).stdout
+commits = []
+for rec in out.split("\\x01")[:-1]:
+    an, ae, cn, ce, body = rec.lstrip("\\n").split("\\x00", 4)
+    commits.append(Commit("0" * 40, message.parse(body), author=Person(an, ae), committer=Person(cn, ce), source="range"))
+best = float("inf")
+for _ in range(3):
+    start = time.perf_counter()
+    for c in commits:
+        agents.detect(c)
+    best = min(best, time.perf_counter() - start)
+print(f"{best / len(commits) * 1e6:.1f}")
+"""
 
 
 def once(code: str, repo: str, cache: str) -> float:
@@ -66,6 +85,10 @@ def main() -> int:
         show(f"a: {args.a}", times["a"], base)
         show(f"b: {args.b}", times["b"], base)
         print("(ratio = median / median of a, measured in this run)")
+        for side, rev in (("a", args.a), ("b", args.b)):
+            env = {**ENV, "PYTHONPATH": codes[side]}
+            us = subprocess.run([sys.executable, "-c", DETECT_ONLY], cwd=repo, env=env, capture_output=True, text=True)
+            print(f"detection alone, {side}: {rev}: {us.stdout.strip() or us.stderr[-300:]} us per commit (best of 3)")
         return 0
     finally:
         for tree in trees:
