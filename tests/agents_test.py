@@ -153,6 +153,17 @@ def _verdict(
         ((("CODEX_THREAD_ID", "t-1"),), ("ai", ("codex",))),
         ((("GEMINI_CLI", "1"),), ("ai", ("gemini",))),
         ((("CURSOR_AGENT", "1"),), ("ai", ("cursor",))),
+        ((("TERM_PROGRAM", "zed"), ("PAGER", "cat")), ("ai", ("zed",))),
+        ((("TERM_PROGRAM", "zed"), ("PAGER", "less")), ("human", ())),  # a person in Zed's terminal
+        ((("HOME", "/home/jules"), ("USER", "swebot")), ("ai", ("jules",))),
+        ((("REPL_ID", "r1"), ("REPLIT_MODE", "assistant")), ("ai", ("replit",))),
+        ((("REPL_ID", "r1"),), ("human", ())),  # every Replit shell: weak
+        ((("SHELL", "/bin/jsh"), ("npm_config_yes", "true")), ("ai", ("bolt",))),
+        ((("AGENT", "amp"),), ("ai", ("amp",))),
+        ((("AGENT", "crush"),), ("ai", ("crush",))),
+        ((("AGENT", "vim"),), ("human", ())),
+        ((("AI_AGENT", "acme-coder@1.2"),), ("ai", ("acme-coder",))),
+        ((("CODEIUM_EDITOR_APP_ROOT", "/opt/windsurf"),), ("human", ())),  # every Windsurf terminal: weak
         ((("CLAUDECODE", "1"),), ("human", ())),  # IDE terminals set it too: weak
         ((("CURSOR_TRACE_ID", "abc"),), ("human", ())),  # any Cursor terminal: weak
     ],
