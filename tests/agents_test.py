@@ -225,3 +225,22 @@ def test_config_adds_signatures_and_turns_builtins_off(git_repo: Path) -> None:
     verdicts = {c["sha"]: c["agent"] for c in doc["commits"]}
     assert verdicts[acme]["kind"] == "ai" and verdicts[acme]["agents"] == ["acme-bot"]
     assert verdicts[claude]["kind"] == "human"  # built-ins turned off
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("s\n\n* a\n---------\nCo-authored-by: A <a@x>\nCo-authored-by: B <b@x>\n", ["A <a@x>", "B <b@x>"]),
+        ("s\n\n---------\n\nCo-authored-by: A <a@x>\n\n", ["A <a@x>"]),
+        ("s\n\nCo-authored-by: A <a@x>\n  continued\nSigned-off-by: C <c@x>\n", ["A <a@x>"]),
+        ("s\n\nCo-authored-by: A <a@x>\nand prose after it\n", []),  # not the trailing block
+        ("s\n\nCo-authored-by: A <a@x>\n\n    indented body text\n", []),
+        ("Co-authored-by: A <a@x>\n", []),  # the subject is never a co-author line
+    ],
+)
+def test_co_author_lines_are_read_from_the_trailing_block_as_github_credits_them(
+    text: str, expected: list[str]
+) -> None:
+    from agentops_hooks.agents import coauthors
+
+    assert [v for k, v in coauthors.lines(message.parse(text)) if k.lower() == "co-authored-by"] == expected

@@ -24,13 +24,19 @@ def trailing_block(text: str) -> list[tuple[str, str]]:
     """The (key, value) lines of the message's trailing block, top to bottom; never the subject."""
     lines = text.rstrip("\n").split("\n")[1:]
     found: list[tuple[str, str]] = []
+    held = False  # indented lines below: they belong to the block only as a trailer's continuation
     for line in reversed(lines):
-        if not line.strip() or line[:1] in (" ", "\t"):
-            continue  # blank lines and continuations stay inside the block
-        m = _SHAPE.match(line)
-        if m is None:
+        if line[:1] in (" ", "\t") and line.strip():
+            held = True
+            continue
+        m = _SHAPE.match(line) if line.strip() else None
+        if line.strip() and m is None:
             break
-        found.append((m.group(1), m.group(2).strip()))
+        if not line.strip() and held:
+            break  # indented text under a blank line is the body's, not a continuation
+        held = False
+        if m is not None:
+            found.append((m.group(1), m.group(2).strip()))
     return found[::-1]
 
 
