@@ -232,7 +232,7 @@ def test_config_adds_signatures_and_turns_builtins_off(git_repo: Path) -> None:
     [
         ("s\n\n* a\n---------\nCo-authored-by: A <a@x>\nCo-authored-by: B <b@x>\n", ["A <a@x>", "B <b@x>"]),
         ("s\n\n---------\n\nCo-authored-by: A <a@x>\n\n", ["A <a@x>"]),
-        ("s\n\nCo-authored-by: A <a@x>\n  continued\nSigned-off-by: C <c@x>\n", ["A <a@x>"]),
+        ("s\n\nCo-authored-by: A <a@x>\n  continued\nSigned-off-by: C <c@x>\n", ["A <a@x> continued"]),
         ("s\n\nCo-authored-by: A <a@x>\nand prose after it\n", []),  # not the trailing block
         ("s\n\nCo-authored-by: A <a@x>\n\n    indented body text\n", []),
         ("Co-authored-by: A <a@x>\n", []),  # the subject is never a co-author line

@@ -24,19 +24,17 @@ def trailing_block(text: str) -> list[tuple[str, str]]:
     """The (key, value) lines of the message's trailing block, top to bottom; never the subject."""
     lines = text.rstrip("\n").split("\n")[1:]
     found: list[tuple[str, str]] = []
-    held = False  # indented lines below: they belong to the block only as a trailer's continuation
+    held: list[str] = []  # indented lines below: they belong to the block only as a trailer's continuation
     for line in reversed(lines):
         if line[:1] in (" ", "\t") and line.strip():
-            held = True
+            held.insert(0, line.strip())
             continue
         m = _SHAPE.match(line) if line.strip() else None
-        if line.strip() and m is None:
-            break
-        if not line.strip() and held:
-            break  # indented text under a blank line is the body's, not a continuation
-        held = False
+        if (line.strip() and m is None) or (m is None and held):
+            break  # prose ends the block; so does indented text under a blank line (the body's)
         if m is not None:
-            found.append((m.group(1), m.group(2).strip()))
+            found.append((m.group(1), " ".join([m.group(2).strip(), *held])))  # continued, as git folds it
+        held = []
     return found[::-1]
 
 
