@@ -22,7 +22,7 @@ from agentops_hooks.values import field, frozen, replace
 
 DEFAULT_EXTENDS = ("builtin:core", "builtin:secrets")
 REPO_KEYS = ("exclude", "ignore", "agents", "include-merges")
-OVERRIDABLE = ("severity", "applies-to", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
+OVERRIDABLE = ("severity", "applies-to", "min-ai-share", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
 
 
 @frozen

@@ -59,6 +59,7 @@ def signatures(settings: Mapping[str, Any]) -> tuple[agents.Signature, ...]:
             s.get("verdict", "ai"),
             True,
             s.get("key", "").lower() if s["where"] == "trailer" else s.get("key", ""),
+            role=s.get("role", ""),
         )
         for s in settings.get("signatures") or ()
     )

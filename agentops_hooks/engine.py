@@ -19,7 +19,8 @@ T = TypeVar("T")
 def applies(rule: Rule, verdict: AgentVerdict) -> bool:
     """Whether `applies-to` selects a commit of this verdict."""
     want = rule.applies_to
-    return want == "all" or want == verdict.kind or (want == "agent" and verdict.is_agent)
+    chosen = want == "all" or want == verdict.kind or (want == "agent" and verdict.is_agent)
+    return chosen and (rule.min_ai_share is None or verdict.rule_share() >= rule.min_ai_share)
 
 
 def check(
@@ -46,6 +47,8 @@ def check(
     narrowed = _narrowed(rules, commit)
     findings: list[Finding] = []
     for rule, check_commit, is_message in _plan(rules, verdict.kind, with_message):
+        if rule.min_ai_share is not None and not applies(rule, verdict):  # the AI share decides per commit
+            continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
         target = narrowed.get(rule.kind, commit)

@@ -11,10 +11,16 @@ from agentops_hooks.values import replace
 
 
 def judge(
-    ctx: Context, commit: Commit, with_message: bool, today: str = "", sizes: gitrepo.BlobSizes | None = None
+    ctx: Context,
+    commit: Commit,
+    with_message: bool,
+    today: str = "",
+    sizes: gitrepo.BlobSizes | None = None,
+    notes: agents.Notes | None = None,
 ) -> CommitResult:
     """The commit's verdict and findings; none when the config's `ignore:` keeps every rule off it."""
-    verdict = agents.detect(commit, ctx.signatures)
+    note = notes.get(commit.sha) if notes is not None and commit.sha else None
+    verdict = agents.detect(commit, ctx.signatures, ctx.config.agents.get("count-roles") or (), note)
     if ignored(ctx, commit):
         return CommitResult(commit, verdict, ())
     if sizes is not None and any(engine.applies(r, verdict) for r in _size_rules(ctx.config.rules)):

@@ -171,11 +171,28 @@ class AgentVerdict:
     kind: Verdict = "human"
     agents: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # the parts agents had (author, co-author, committer, ...), counted or not
+    ai_lines: int | None = None  # added lines an attribution note gives to AI (None: no note)
+    added_lines: int | None = None  # all lines the commit adds, when a note was read
+    notes_only: bool = False  # only an attribution note makes it ai
 
     @property
     def is_agent(self) -> bool:
         """True for ai and automation."""
         return self.kind != "human"
+
+    @property
+    def ai_share(self) -> float | None:
+        """The share of added lines an attribution note gives to AI; None without a note."""
+        if self.ai_lines is None or not self.added_lines:
+            return None
+        return min(1.0, self.ai_lines / self.added_lines)
+
+    def rule_share(self) -> float:
+        """The AI share `min-ai-share` compares: markers count as fully AI, a note can only raise."""
+        if self.kind != "ai":
+            return 0.0
+        return (self.ai_share or 0.0) if self.notes_only else 1.0
 
 
 @frozen
@@ -344,6 +361,7 @@ class Rule:
     origin: str = ""  # file:line where it was defined
     pack: str = ""
     defaults: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the kind's declared ones
+    min_ai_share: float | None = None  # with applies-to ai: only commits at least this AI-written
 
     def param(self, name: str) -> Any:
         """A kind parameter as the rule sets it, else the default its kind declares (kinds.params)."""

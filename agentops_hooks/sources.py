@@ -8,41 +8,9 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 from agentops_hooks import diffparse, gitrepo, message
+from agentops_hooks.agents.environment import AGENT_ENV  # the list lives with the agent shells (agents)
 from agentops_hooks.model import Commit, FileChange, Message, Person
 from agentops_hooks.values import replace
-
-# the agent-shell variables a local hook may look at (SPEC §4); values are kept as evidence
-AGENT_ENV = (
-    "AI_AGENT",
-    "AGENT",
-    "CLAUDECODE",
-    "CLAUDE_CODE_CHILD_SESSION",
-    "CLAUDE_CODE_SESSION_ID",
-    "CLAUDE_CODE_ENTRYPOINT",
-    "CLAUDE_CODE_REMOTE",
-    "CLAUDE_CODE_ACTION",
-    "CODEX_THREAD_ID",
-    "CODEX_SANDBOX",
-    "CODEX_CI",
-    "GEMINI_CLI",
-    "QWEN_CODE",
-    "CURSOR_AGENT",
-    "CURSOR_EXTENSION_HOST_ROLE",
-    "CURSOR_TRACE_ID",
-    "COPILOT_AGENT",
-    "COPILOT_AGENT_SESSION_ID",
-    "COPILOT_CLI",
-    "CRUSH",
-    "OPENCODE",
-    "AUGMENT_AGENT",
-    "ANTIGRAVITY_AGENT",
-    "OZ_RUN_ID",
-    "PI_CODING_AGENT",
-    "AMP_CURRENT_THREAD_ID",
-    "OR_APP_NAME",
-    "GIT_AUTHOR_NAME",
-    "GIT_COMMITTER_NAME",
-)
 
 
 def agent_env() -> tuple[tuple[str, str], ...]:

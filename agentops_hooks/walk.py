@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from agentops_hooks import ci, engine, sources
+from agentops_hooks import agents, ci, engine, sources
 from agentops_hooks.context import Context, environ
 from agentops_hooks.judge import blob_sizes, ignored, judge, light
 from agentops_hooks.model import CommitResult, Finding, RangeFindings
@@ -21,17 +21,20 @@ def commits(
     """Every commit of the range judged on its own, streamed oldest first; `seen` gets each whole result."""
     sizes = blob_sizes(ctx)
     branch = ci.branch(environ())
+    notes = agents.open_notes(ctx.repo.toplevel)  # attribution notes, listed once for the whole range
     try:
         for commit in sources.history(revs, ctx.config.include_merges):
             if branch:
                 commit = replace(commit, branch=branch)
-            result = judge(ctx, commit, with_message=True, sizes=sizes)
+            result = judge(ctx, commit, with_message=True, sizes=sizes, notes=notes)
             if seen is not None:
                 seen(result)
             yield result if keep_lines else light(result)
     finally:
         if sizes:
             sizes.close()
+        if notes is not None:
+            notes.close()
 
 
 def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult | RangeFindings]:

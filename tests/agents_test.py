@@ -153,6 +153,17 @@ def _verdict(
         ((("CODEX_THREAD_ID", "t-1"),), ("ai", ("codex",))),
         ((("GEMINI_CLI", "1"),), ("ai", ("gemini",))),
         ((("CURSOR_AGENT", "1"),), ("ai", ("cursor",))),
+        ((("TERM_PROGRAM", "zed"), ("PAGER", "cat")), ("ai", ("zed",))),
+        ((("TERM_PROGRAM", "zed"), ("PAGER", "less")), ("human", ())),  # a person in Zed's terminal
+        ((("HOME", "/home/jules"), ("USER", "swebot")), ("ai", ("jules",))),
+        ((("REPL_ID", "r1"), ("REPLIT_MODE", "assistant")), ("ai", ("replit",))),
+        ((("REPL_ID", "r1"),), ("human", ())),  # every Replit shell: weak
+        ((("SHELL", "/bin/jsh"), ("npm_config_yes", "true")), ("ai", ("bolt",))),
+        ((("AGENT", "amp"),), ("ai", ("amp",))),
+        ((("AGENT", "crush"),), ("ai", ("crush",))),
+        ((("AGENT", "vim"),), ("human", ())),
+        ((("AI_AGENT", "acme-coder@1.2"),), ("ai", ("acme-coder",))),
+        ((("CODEIUM_EDITOR_APP_ROOT", "/opt/windsurf"),), ("human", ())),  # every Windsurf terminal: weak
         ((("CLAUDECODE", "1"),), ("human", ())),  # IDE terminals set it too: weak
         ((("CURSOR_TRACE_ID", "abc"),), ("human", ())),  # any Cursor terminal: weak
     ],
@@ -167,9 +178,22 @@ def test_github_app_noreply_with_and_without_id() -> None:
     assert _verdict(author=Person("x", f"renovate[bot]@{BOT}"))[0] == "automation"
 
 
-def test_branch_prefix_in_ci() -> None:
-    assert _verdict(branch="codex/add-retries") == ("ai", ("codex",))
+def test_branch_prefix_alone_is_reported_but_counts_only_when_the_config_says_so() -> None:
+    c = Commit(sha="a" * 40, message=message.parse("feat: x\n"), author=DANA, committer=DANA, branch="codex/add-retries", source="range")
+    v = agents.detect(c)
+    assert (v.kind, v.agents, v.roles) == ("human", (), ("branch",))
+    assert v.reasons == ("branch codex/add-retries (role branch, not counted)",)
+    counted = agents.detect(c, count=("branch",))
+    assert (counted.kind, counted.agents) == ("ai", ("codex",))
     assert _verdict(branch="feature/codex-support") == ("human", ())
+
+
+def test_branch_prefix_spares_a_persons_signed_off_commit_even_when_counted() -> None:
+    msg = message.parse("fix: typo\n\nSigned-off-by: Dana <dana@example.com>\n")
+    c = Commit(sha="b" * 40, message=msg, author=DANA, committer=DANA, branch="claude/fix-typo", source="range")
+    v = agents.detect(c, count=("branch",))
+    assert v.kind == "human"
+    assert v.reasons == ("branch claude/fix-typo (role branch, not counted: the author's own Signed-off-by)",)
 
 
 def test_gemini_at_hook_time_through_the_real_hook(git_repo: Path) -> None:
@@ -201,3 +225,22 @@ def test_config_adds_signatures_and_turns_builtins_off(git_repo: Path) -> None:
     verdicts = {c["sha"]: c["agent"] for c in doc["commits"]}
     assert verdicts[acme]["kind"] == "ai" and verdicts[acme]["agents"] == ["acme-bot"]
     assert verdicts[claude]["kind"] == "human"  # built-ins turned off
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("s\n\n* a\n---------\nCo-authored-by: A <a@x>\nCo-authored-by: B <b@x>\n", ["A <a@x>", "B <b@x>"]),
+        ("s\n\n---------\n\nCo-authored-by: A <a@x>\n\n", ["A <a@x>"]),
+        ("s\n\nCo-authored-by: A <a@x>\n  continued\nSigned-off-by: C <c@x>\n", ["A <a@x> continued"]),
+        ("s\n\nCo-authored-by: A <a@x>\nand prose after it\n", []),  # not the trailing block
+        ("s\n\nCo-authored-by: A <a@x>\n\n    indented body text\n", []),
+        ("Co-authored-by: A <a@x>\n", []),  # the subject is never a co-author line
+    ],
+)
+def test_co_author_lines_are_read_from_the_trailing_block_as_github_credits_them(
+    text: str, expected: list[str]
+) -> None:
+    from agentops_hooks.agents import coauthors
+
+    assert [v for k, v in coauthors.lines(message.parse(text)) if k.lower() == "co-authored-by"] == expected

@@ -146,14 +146,13 @@ def test_github_push_of_a_new_branch_checks_the_head_and_says_so(pr: dict[str, s
 
 
 def test_the_pr_branch_from_the_payload_is_an_agent_signal(pr: dict[str, str], tmp_path: Path) -> None:
-    """A commit with no marker on a `claude/…` head branch counts as an agent's in CI."""
+    """A commit with no marker on a `claude/…` head branch: its branch is reported, and counts as
+    an agent's only when the config counts the branch role (issue 14; agents_corpus_test.py)."""
     env = github_env(tmp_path, pr["bad"], pr["human"], ref="claude/parser")
 
-    proc = run_cli("ci", "-f", "json", env=env)
-
-    [human] = json.loads(proc.stdout)["commits"]
-    assert (human["sha"], human["agent"]["kind"]) == (pr["human"], "ai")
-    assert human["agent"]["reasons"] == ["branch claude/parser"]
+    [human] = json.loads(run_cli("ci", "-f", "json", env=env).stdout)["commits"]
+    assert (human["sha"], human["agent"]["kind"], human["agent"]["roles"]) == (pr["human"], "human", ["branch"])
+    assert human["agent"]["reasons"] == ["branch claude/parser (role branch, not counted)"]
 
 
 def test_gitlab_merge_request_names_the_bad_commit_and_writes_code_quality(pr: dict[str, str]) -> None:

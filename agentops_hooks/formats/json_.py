@@ -42,7 +42,14 @@ def commit_dict(result: CommitResult) -> dict[str, Any]:
         "source": c.source,
         "subject": c.message.subject,
         "author": {"name": c.author.name, "email": c.author.email},
-        "agent": {"is_agent": a.is_agent, "kind": a.kind, "agents": list(a.agents), "reasons": list(a.reasons)},
+        "agent": {
+            "is_agent": a.is_agent,
+            "kind": a.kind,
+            "agents": list(a.agents),
+            "reasons": list(a.reasons),
+            "roles": list(a.roles),
+            "ai_share": a.ai_share,
+        },
         "findings": [finding_dict(f) for f in result.findings],
     }
 

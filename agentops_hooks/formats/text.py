@@ -56,7 +56,7 @@ def describe(agent: AgentVerdict) -> str:
     """The verdict and why, in one phrase."""
     if agent.kind == "human":
         weak = f" ({'; '.join(agent.reasons)})" if agent.reasons else ""
-        return f"no agent marker, judged as human{weak}"
+        return f"{'no agent authorship' if agent.roles else 'no agent marker'}, judged as human{weak}"
     who = ", ".join(agent.agents) or agent.kind
     return f"{agent.kind} agent ({who}) because of {'; '.join(agent.reasons)}"
 

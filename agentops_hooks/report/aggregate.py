@@ -93,6 +93,8 @@ class Accumulator:
     checked: dict[str, int] = field(default_factory=doc.counts)
     failed: dict[str, int] = field(default_factory=doc.counts)
     agents: dict[str, dict[str, int]] = field(default_factory=dict)
+    agent_checks: dict[str, list[int]] = field(default_factory=dict)  # agent → [checked, failed]
+    attribution: list[int] = field(default_factory=lambda: [0, 0, 0])  # noted commits, AI lines, added lines
     weeks: dict[str, Week] = field(default_factory=dict)
     rule_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     factor_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
@@ -114,6 +116,7 @@ class Accumulator:
     named: set[tuple[str, str]] = field(default_factory=set)  # (rule id, sha) already counted as failed
     seq: int = 0
     applied: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # verdict → rule ids, factors
+    by_share: bool = False  # a rule sets min-ai-share: which rules apply depends on the AI share too
 
     def __post_init__(self) -> None:
         self.ranges = RangeRun(self.rules, self.policy)
@@ -121,6 +124,7 @@ class Accumulator:
         self.factor_counts = {f: doc.checked_failed() for f in doc.FACTORS}
         self.sections = {s: doc.counts() for s in (*doc.SECTIONS, "complete")}
         self.aliases = self.aliases or section_aliases(self.rules)
+        self.by_share = any(r.min_ai_share is not None for r in self.rules)
 
     def add(self, result: CommitResult) -> None:
         """Count one judged commit (range rules run here, as the commits pass: the stream has no RangeFindings)."""
@@ -134,6 +138,7 @@ class Accumulator:
             week.add_agent(name, v)
         if not self.ignored(c):
             self._judged(result, week)
+        self._noted(result)
         self._message(result)
         self._findings(result)
         self._size(result)
@@ -146,11 +151,9 @@ class Accumulator:
 
     def _judged(self, result: CommitResult, week: Week) -> None:
         v = result.agent.kind
-        if v not in self.applied:  # applies-to depends on the verdict alone: decide once per verdict
-            rules = [r for r in self.rules if applies(r, result.agent)]
-            self.applied[v] = ([r.id for r in rules], sorted({r.factor for r in rules if r.factor}))
-        applied, applied_factors = self.applied[v]
+        applied, applied_factors = self._applied(result)
         failing = {f.rule_id: f.factor for f in result.findings if f.waived is None}
+        self._per_agent(result, bool(applied), bool(failing))
         for rule_id in applied:
             self.rule_counts[rule_id]["checked"][v] += 1
         for factor in applied_factors:
@@ -166,6 +169,33 @@ class Accumulator:
         week.add("failed", v, bool(failing))
         if self.ranges and result.commit.sha:
             self._add_range(self.ranges.add(summarize(result, self.policy)))
+
+    def _applied(self, result: CommitResult) -> tuple[list[str], list[str]]:
+        """The ids and factors of the rules that judge this commit, decided once per verdict
+        (and per AI share when a rule sets min-ai-share)."""
+        a = result.agent
+        key = f"{a.kind}:{a.rule_share()}" if self.by_share else a.kind
+        if key not in self.applied:
+            rules = [r for r in self.rules if applies(r, a)]
+            self.applied[key] = ([r.id for r in rules], sorted({r.factor for r in rules if r.factor}))
+        return self.applied[key]
+
+    def _per_agent(self, result: CommitResult, checked: bool, failed: bool) -> None:
+        """Checked and failed commits per agent: an agent's pass rate."""
+        if not checked:
+            return
+        for name in result.agent.agents or (("unknown",) if result.agent.kind != "human" else ()):
+            counts = self.agent_checks.setdefault(name, [0, 0])
+            counts[0] += 1
+            counts[1] += failed
+
+    def _noted(self, result: CommitResult) -> None:
+        """Commits with an attribution note: their AI-written and all added lines."""
+        a = result.agent
+        if a.ai_lines is not None and a.added_lines is not None:
+            self.attribution[0] += 1
+            self.attribution[1] += a.ai_lines
+            self.attribution[2] += a.added_lines
 
     def _message(self, result: CommitResult) -> None:
         c, v = result.commit, result.agent.kind

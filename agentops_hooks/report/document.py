@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from agentops_hooks.model import Commit, Finding
@@ -95,6 +96,8 @@ def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
         "failed": acc.failed,
         **derived(acc.commits),
         "agents": dict(sorted(acc.agents.items())),
+        "agent_checks": {name: agent_check(*n) for name, n in sorted(acc.agent_checks.items())},
+        "attribution": attribution(*acc.attribution),
         "rules": [
             {
                 "rule_id": rid,
@@ -108,20 +111,62 @@ def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
         "weeks": weeks,
         "sections": {"commits": dict(acc.commits), **acc.sections},
         "conventional": acc.conventional,
-        "exemptions": {
-            "count": acc.exemption_counts,
-            "by": acc.exemptions_by,
-            "used": [
-                {"rule_id": r, "by": by, "reason": reason, "count": n}
-                for (r, by, reason), n in sorted(acc.exemptions.items())
-            ],
-        },
+        "exemptions": exemptions(acc),
         "findings": {"count": acc.finding_counts, "items": list(acc.findings)},
         "spirals": acc.spirals,
         "largest_commits": [item for _, _, item in sorted(acc.largest, reverse=True)],
         "learnings": {"count": acc.learning_counts, "items": list(acc.learnings)},
     }
     return with_repository(report)
+
+
+def exemptions(acc: Accumulator) -> dict[str, Any]:
+    """Waived findings: how many per verdict, by what, and each (rule, by, reason) used."""
+    used = [{"rule_id": r, "by": by, "reason": why, "count": n} for (r, by, why), n in sorted(acc.exemptions.items())]
+    return {"count": acc.exemption_counts, "by": acc.exemptions_by, "used": used}
+
+
+def agent_check(checked: int, failed: int) -> dict[str, Any]:
+    """An agent's commits that rules judged, those that failed one, and the share that passed."""
+    return {"checked": checked, "failed": failed, "pass_rate": ratio(checked - failed, checked)}
+
+
+def attribution(commits: int, ai_lines: int, added_lines: int) -> dict[str, Any]:
+    """Commits with an attribution note and the share of their added lines that AI wrote."""
+    return {
+        "commits_with_notes": commits,
+        "ai_lines": ai_lines,
+        "added_lines": added_lines,
+        "ai_share_of_added_lines": ratio(ai_lines, added_lines) if commits else None,
+    }
+
+
+AGENT_COLUMNS = ("agent", *VERDICTS, "passed / checked")
+
+
+def agent_rows(report: dict[str, Any], esc: Callable[[str], str] = str) -> list[tuple[str, ...]]:
+    """The agents table: commits per verdict, then the commits rules judged that passed, with the rate."""
+    checks = report.get("agent_checks") or {}  # absent from reports made before pass rates per agent
+    rows = []
+    for name, c in report["agents"].items():
+        n = checks.get(name)
+        passed = (
+            f"{n['checked'] - n['failed']}/{n['checked']} ({n['pass_rate'] * 100:.0f}%)" if n and n["checked"] else "—"
+        )
+        rows.append((esc(name), *(str(c[v]) for v in VERDICTS), passed))
+    return rows
+
+
+def attribution_line(report: dict[str, Any]) -> str | None:
+    """The AI share of added lines where attribution notes exist, in one sentence; None without notes."""
+    a = report.get("attribution")
+    if not a or not a["commits_with_notes"]:
+        return None
+    share = f"{(a['ai_share_of_added_lines'] or 0) * 100:.1f}%"
+    return (
+        f"AI share of added lines (attribution notes): {share}, {a['ai_lines']} of {a['added_lines']} "
+        f"added lines in the {a['commits_with_notes']} commits with a note"
+    )
 
 
 def week_row(key: str, w: Week, shared: dict[tuple[int, ...], dict[str, int]]) -> dict[str, Any]:

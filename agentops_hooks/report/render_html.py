@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from agentops_hooks.report import links
-from agentops_hooks.report.document import SECTIONS, VERDICTS
+from agentops_hooks.report.document import AGENT_COLUMNS, SECTIONS, VERDICTS, agent_rows, attribution_line
 from agentops_hooks.report.render_text import one_line, pass_rate, pct, percent, short
 
 CSS = """
@@ -201,8 +201,13 @@ def _tables(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str
         if any(f["checked"].values())
     ]
     yield from _table("Factors: passed / checked", ("factor", *VERDICTS), rows)
-    rows = [(esc(n), *(str(c[v]) for v in VERDICTS)) for n, c in report["agents"].items()]
-    yield from _table("Commits by agent", ("agent", *VERDICTS), rows)
+    yield from _table("Commits by agent", AGENT_COLUMNS, agent_rows(report, esc))
+    if (line := attribution_line(report)) is not None:
+        yield f"<p>{esc(line)}</p>"
+    yield from _lists(report, urls)
+
+
+def _lists(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str]:
     rows = [_finding_row(f, urls) for f in reversed(report["findings"]["items"])]
     yield from _table(
         "Findings (most recent first)", ("commit", "verdict", "rule", "where", "message"), rows, "findings"

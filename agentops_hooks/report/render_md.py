@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentops_hooks.report import links
-from agentops_hooks.report.document import SECTIONS, VERDICTS
+from agentops_hooks.report.document import AGENT_COLUMNS, SECTIONS, VERDICTS, agent_rows, attribution_line
 from agentops_hooks.report.render_text import by_verdict, one_line, pass_rate, pct, percent, short
 
 LIMIT = 65_536
@@ -71,10 +71,18 @@ def _lines(report: dict[str, Any]) -> Iterator[str]:
     rows = [(s, *(pct(sec[s][v], sec["commits"][v]) for v in VERDICTS)) for s in (*SECTIONS, "complete")]
     rows.append(("conventional subject", *(pct(report["conventional"][v], report["by_verdict"][v]) for v in VERDICTS)))
     yield from _table("Message sections", ("section", *VERDICTS), rows)
-    rows = [(cell(n), *(str(c[v]) for v in VERDICTS)) for n, c in report["agents"].items()]
-    yield from _table("Agents", ("agent", *VERDICTS), rows)
+    if (line := attribution_line(report)) is not None:
+        yield ""
+        yield line
+    yield from _table("Agents", AGENT_COLUMNS, agent_rows(report, cell))
+    yield from _later(report, urls)
+
+
+def _later(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str]:
     ex = report["exemptions"]
-    rows = [(cell(e["rule_id"]), e["by"], cell(e["reason"], 60), str(sum(e["count"].values()))) for e in ex["used"]]
+    rows: list[tuple[str, ...]] = [
+        (cell(e["rule_id"]), e["by"], cell(e["reason"], 60), str(sum(e["count"].values()))) for e in ex["used"]
+    ]
     yield from _table(f"Exemptions used ({by_verdict(ex['count'])})", ("rule", "by", "reason", "times"), rows)
     rows = [
         (

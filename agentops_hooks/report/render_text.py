@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentops_hooks.report.document import SECTIONS, VERDICTS
+from agentops_hooks.report.document import AGENT_COLUMNS, SECTIONS, VERDICTS, agent_rows, attribution_line
 
 
 def pct(part: int, whole: int) -> str:
@@ -40,6 +40,13 @@ def short(sha: str | None) -> str:
     return (sha or "staged")[:7]
 
 
+def _agents(report: dict[str, Any]) -> Iterator[str]:
+    """The AI share of added lines where notes exist, and each agent's commits and pass rate."""
+    if (line := attribution_line(report)) is not None:
+        yield line
+    yield from _table("Agents", AGENT_COLUMNS, agent_rows(report))
+
+
 def render(report: dict[str, Any]) -> Iterator[str]:
     """Every figure of the report, split by verdict."""
     yield f"agentops report: {report['repository']}" + (f" ({report['range']})" if report["range"] else "")
@@ -47,7 +54,7 @@ def render(report: dict[str, Any]) -> Iterator[str]:
         f"commits: {report['commits']} ({by_verdict(report['by_verdict'])}); "
         f"agent share {percent(report['agent_share'])}, ai share {percent(report['ai_share'])}"
     )
-    yield from _table("Agents", ("agent", *VERDICTS), [(n, *map(str, c.values())) for n, c in report["agents"].items()])
+    yield from _agents(report)
     rows: list[tuple[str, ...]] = [
         (r["rule_id"], r["factor"] or "", *(pass_rate(r, v) for v in VERDICTS)) for r in report["rules"]
     ]

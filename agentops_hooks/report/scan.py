@@ -52,7 +52,7 @@ def learnings(ctx: checks.Context, revs: list[str], grep: str | None = None) -> 
         text = aggregate.learning(commit.message)
         if text is None or (needle and needle not in text.casefold()):
             continue
-        verdict = agents.detect(commit, ctx.signatures).kind
+        verdict = agents.detect(commit, ctx.signatures, ctx.config.agents.get("count-roles") or ()).kind
         yield {"sha": commit.sha, "date": commit.committer.date, "author": commit.author.name} | {
             "subject": commit.message.subject,
             "verdict": verdict,
