@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from agentops_hooks.hashing import sha256_hex
 from agentops_hooks.values import field, frozen, replace
 
 if TYPE_CHECKING:
     from agentops_hooks.globs import GlobSet
+    from agentops_hooks.patterns import Regex
 
 Verdict = Literal["ai", "automation", "human"]
 Severity = Literal["error", "warning", "info"]
@@ -274,31 +275,6 @@ def mask(text: str) -> str:
     """
     keep = 4 if len(text) >= 12 else 0
     return f"{text[:keep]}…[sha256:{sha256_hex(text)[:8]}]"
-
-
-class Match(Protocol):
-    """A match of a Regex (RE2's match object)."""
-
-    def group(self, *groups: int | str) -> Any:
-        """The matched text (of a group)."""
-        ...
-
-
-class Regex(Protocol):
-    """An RE2 pattern, compiled now or on first use (rulefile.LazyRegex)."""
-
-    def search(self, text: str) -> Match | None:
-        """RE2 search."""
-        ...
-
-    def match(self, text: str) -> Match | None:
-        """RE2 match."""
-        ...
-
-    @property
-    def pattern(self) -> str:
-        """The pattern as compiled."""
-        ...
 
 
 _NO_REGEXES: tuple[Regex, ...] = ()

@@ -6,13 +6,37 @@ to compile (when its file was validated) until a check first searches with it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agentops_hooks.errors import RuleFileError
 
 if TYPE_CHECKING:
     from agentops_hooks.globs import GlobSet
-    from agentops_hooks.model import Match
+
+
+class Match(Protocol):
+    """A match of a Regex (RE2's match object)."""
+
+    def group(self, *groups: int | str) -> Any:
+        """The matched text (of a group)."""
+        ...
+
+
+class Regex(Protocol):
+    """An RE2 pattern, compiled now or on first use (rulefile.LazyRegex)."""
+
+    def search(self, text: str) -> Match | None:
+        """RE2 search."""
+        ...
+
+    def match(self, text: str) -> Match | None:
+        """RE2 match."""
+        ...
+
+    @property
+    def pattern(self) -> str:
+        """The pattern as compiled."""
+        ...
 
 
 class LazyRegex:

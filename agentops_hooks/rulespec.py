@@ -15,8 +15,8 @@ from typing import Any
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds import KINDS
 from agentops_hooks.kinds.params import Form, Param
-from agentops_hooks.model import Compiled, Regex, Rule
-from agentops_hooks.patterns import globs, re2_escape, regex
+from agentops_hooks.model import Compiled, Rule
+from agentops_hooks.patterns import Regex, globs, re2_escape, regex
 from agentops_hooks.values import field, frozen, replace
 
 COMMON_KEYS = (

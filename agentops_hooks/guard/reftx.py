@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from agentops_hooks.errors import FatalError
 
 if TYPE_CHECKING:
-    from agentops_hooks.checks import Context
+    from agentops_hooks.context import Context
     from agentops_hooks.model import CommitResult
 
 BRANCHES = "refs/heads/"

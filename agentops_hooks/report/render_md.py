@@ -8,7 +8,7 @@ from typing import Any
 
 from agentops_hooks.report import links
 from agentops_hooks.report.document import AGENT_COLUMNS, SECTIONS, VERDICTS, agent_rows, attribution_line
-from agentops_hooks.report.render_text import by_verdict, one_line, pass_rate, pct, percent, short
+from agentops_hooks.report.render_text import by_verdict, one_line, pass_rate, pct, percent, short, week_row
 
 LIMIT = 65_536
 NOTE = "\n\n_…report cut to fit a pull-request comment ({shown} of {total} characters); run `agentops-check report --format html` for all of it._\n"
@@ -102,19 +102,8 @@ def _later(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str]
     yield from _table(
         f"Learnings captured ({by_verdict(le['count'])})", ("commit", "date", "verdict", "learning"), rows
     )
-    rows = [_week(w) for w in reversed(report["weeks"])]
+    rows = [week_row(w) for w in reversed(report["weeks"])]
     yield from _table("Weeks (newest first)", ("week", "commits", "agent share", "passed", *VERDICTS), rows)
-
-
-def _week(w: dict[str, Any]) -> tuple[str, ...]:
-    checked, failed = sum(w["checked"].values()), sum(w["failed"].values())
-    return (
-        w["week"],
-        str(w["commits"]),
-        percent(w["agent_share"]),
-        pct(checked - failed, checked),
-        *(str(w["by_verdict"][v]) for v in VERDICTS),
-    )
 
 
 def _table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:

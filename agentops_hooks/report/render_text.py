@@ -64,7 +64,7 @@ def render(report: dict[str, Any]) -> Iterator[str]:
     ]
     yield from _table("Factor pass rates", ("factor", *VERDICTS), rows)
     yield from _table(
-        "Weeks", ("week", "commits", "agent share", "passed", *VERDICTS), [_week(w) for w in report["weeks"]]
+        "Weeks", ("week", "commits", "agent share", "passed", *VERDICTS), [week_row(w) for w in report["weeks"]]
     )
     sec = report["sections"]
     rows = [(s, *(pct(sec[s][v], sec["commits"][v]) for v in VERDICTS)) for s in (*SECTIONS, "complete")]
@@ -88,7 +88,8 @@ def render(report: dict[str, Any]) -> Iterator[str]:
         yield from _table("Repositories", ("repository", "commits", "agent share"), rows)
 
 
-def _week(w: dict[str, Any]) -> tuple[str, ...]:
+def week_row(w: dict[str, Any]) -> tuple[str, ...]:
+    """One week as table cells: week, commits, agent share, pass rate, commits per verdict."""
     checked, failed = sum(w["checked"].values()), sum(w["failed"].values())
     return (
         w["week"],

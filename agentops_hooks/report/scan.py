@@ -7,15 +7,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
 
-from agentops_hooks import agents, checks, gitrepo, sources
+from agentops_hooks import agents, gitrepo, judge, sources, walk
+from agentops_hooks.context import Context
 from agentops_hooks.errors import FatalError
 from agentops_hooks.model import CommitResult
 from agentops_hooks.report import aggregate, links
+from agentops_hooks.revisions import range_revs
 
 
 def revisions(spec: str | None, since: str | None, until: str | None, environ: Mapping[str, str]) -> list[str]:
     """What `git log` walks: a range (default HEAD's whole history), limited by committer dates."""
-    revs = checks.range_revs(spec, None, environ) if spec else [gitrepo.resolve("HEAD")]
+    revs = range_revs(spec, None, environ) if spec else [gitrepo.resolve("HEAD")]
     return [*(f"--since={since}",) * bool(since), *(f"--until={until}",) * bool(until), *revs]
 
 
@@ -25,7 +27,7 @@ def describe(spec: str | None, since: str | None, until: str | None) -> str:
     return ", ".join(parts)
 
 
-def meta(ctx: checks.Context, version: str, range_text: str, name: str | None = None) -> dict[str, Any]:
+def meta(ctx: Context, version: str, range_text: str, name: str | None = None) -> dict[str, Any]:
     """The run's facts a report carries: tool version, repository name, commit links, range."""
     remote = gitrepo.remote_url("origin", ctx.repo.toplevel)
     repository = name or links.repository_name(remote, ctx.repo.toplevel)
@@ -33,11 +35,11 @@ def meta(ctx: checks.Context, version: str, range_text: str, name: str | None = 
 
 
 def report(
-    ctx: checks.Context, revs: list[str], facts: dict[str, Any], progress: Callable[[int], None] | None = None
+    ctx: Context, revs: list[str], facts: dict[str, Any], progress: Callable[[int], None] | None = None
 ) -> dict[str, Any]:
     """One pass: every commit judged by the effective rules, counted as it streams past, then dropped."""
-    acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: checks.ignored(ctx, c), policy=ctx.policy())
-    results: Iterable[CommitResult] = checks.history(ctx, revs, keep_lines=True, ranges=False)
+    acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: judge.ignored(ctx, c), policy=ctx.policy())
+    results: Iterable[CommitResult] = walk.commits(ctx, revs, keep_lines=True)
     for n, result in enumerate(results, 1):
         acc.add(result)
         if progress:
@@ -45,7 +47,7 @@ def report(
     return acc.document(facts)
 
 
-def learnings(ctx: checks.Context, revs: list[str], grep: str | None = None) -> Iterator[dict[str, Any]]:
+def learnings(ctx: Context, revs: list[str], grep: str | None = None) -> Iterator[dict[str, Any]]:
     """Every `Learning:` line of the history (oldest first), with commit, date and verdict; `grep` filters."""
     needle = grep.casefold() if grep else None
     for commit in sources.history(revs, ctx.config.include_merges):
