@@ -251,6 +251,21 @@ def doctor() -> int:
     return doctor_.run(click.echo)
 
 
+@cli.command("uninstall")
+def uninstall() -> int:
+    """Remove the reference-transaction guard init installed (and say how to remove the pre-commit hooks)."""
+    return _body("init_run", "uninstall")()
+
+
+@cli.command("reference-transaction")
+@click.argument("state", type=click.Choice(["prepared", "committed", "aborted"]))
+def reference_transaction(state: str) -> int:
+    """The reference-transaction guard git runs (init installs it): refuse a branch move to refused commits."""
+    from agentops_hooks.guard import reftx
+
+    return reftx.run(state, sys.stdin)
+
+
 @cli.command("agent-hook")
 @click.option(
     "--runtime",

@@ -38,7 +38,7 @@ def _hook_repo(tmp_path: Path) -> tuple[Path, str]:
 def _set_up(git_repo: Path, tmp_path: Path, rev: str = "v1") -> None:
     repo, _ = _hook_repo(tmp_path)
     assert run_cli("init", "--repo", str(repo), "--rev", rev, "--agent", "claude").returncode == 0
-    _install(git_repo / ".git" / "hooks", *HOOK_TYPES, "reference-transaction")
+    _install(git_repo / ".git" / "hooks", *HOOK_TYPES)  # init itself wrote the reference-transaction guard
 
 
 def test_a_healthy_repository_is_all_ok(git_repo: Path, tmp_path: Path) -> None:
@@ -52,7 +52,8 @@ def test_a_healthy_repository_is_all_ok(git_repo: Path, tmp_path: Path) -> None:
     assert all(ln.startswith("OK ") for ln in lines.values()), proc.stdout
     assert set(lines) >= {f"{t} hook" for t in (*HOOK_TYPES, "reference-transaction")}
     assert "at v1, which exists there" in lines[".pre-commit-config.yaml"]
-    assert "claude runs agentops-check agent-hook --runtime claude" in lines[".claude/settings.json"]
+    assert "-m agentops_hooks agent-hook --runtime claude" in lines[".claude/settings.json"]
+    assert lines["reference-transaction hook"] == "OK   reference-transaction hook: the guard is installed"
     assert proc.stdout.splitlines()[-1] == f"doctor: 0 FAIL, 0 WARN, {len(lines)} OK"
 
 
@@ -100,7 +101,8 @@ def test_a_remote_hook_repository_cannot_be_checked_offline(git_repo: Path) -> N
 
 def test_a_hook_git_ignores_is_reported(git_repo: Path, tmp_path: Path) -> None:
     _set_up(git_repo, tmp_path)
-    _install(git_repo / ".git" / "hooks", "commit-msg", "reference-transaction", mode=0o644)
+    _install(git_repo / ".git" / "hooks", "commit-msg", mode=0o644)
+    (git_repo / ".git" / "hooks" / "reference-transaction").chmod(0o644)
 
     lines = _lines(run_cli("doctor").stdout)
 

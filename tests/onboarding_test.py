@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -150,7 +152,7 @@ def test_init_keeps_the_comment_on_an_empty_repos_line(git_repo: Path) -> None:
 def test_init_dry_run_writes_nothing_and_outside_a_repository_refuses(git_repo: Path, tmp_path: Path) -> None:
     proc = run_cli("init", "--dry-run", "--agent", "cursor")
     assert proc.returncode == 0
-    assert "+++ b/.cursor/hooks.json" in proc.stdout and "agentops-check agent-hook --runtime cursor" in proc.stdout
+    assert "+++ b/.cursor/hooks.json" in proc.stdout and "-m agentops_hooks agent-hook --runtime cursor" in proc.stdout
     assert not (git_repo / ".agentops.yaml").exists() and not (git_repo / ".cursor").exists()
     outside = tmp_path / "plain"
     outside.mkdir()
@@ -196,9 +198,21 @@ def test_agent_settings_are_merged_not_replaced(git_repo: Path) -> None:
     write(".claude/settings.json", '{"permissions": {"allow": ["Bash(ls)"]}}\n')
     assert run_cli("init", "--agent", "claude").returncode == 0
     text = (git_repo / ".claude/settings.json").read_text()
-    assert '"Bash(ls)"' in text and "agentops-check agent-hook --runtime claude" in text
+    assert '"Bash(ls)"' in text and "-m agentops_hooks agent-hook --runtime claude" in text
     assert run_cli("init", "--agent", "claude").returncode == 0
-    assert (git_repo / ".claude/settings.json").read_text().count("agent-hook") == 1
+    assert (git_repo / ".claude/settings.json").read_text().count("agent-hook --runtime claude") == 1
+
+
+def test_init_upgrades_a_hook_that_needed_path(git_repo: Path) -> None:
+    old = {"type": "command", "command": "agentops-check agent-hook --runtime claude", "timeout": 30}
+    write(".claude/settings.json", json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [old]}]}}))
+
+    assert run_cli("init", "--agent", "claude").returncode == 0
+
+    text = (git_repo / ".claude/settings.json").read_text()
+    assert "agentops-check agent-hook" not in text and text.count("agent-hook --runtime claude") == 1
+    command = json.loads(text)["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    assert command.startswith(shlex.quote(sys.executable) + " -P -m agentops_hooks agent-hook --runtime claude;")
 
 
 def test_stamp_trailer_in_an_agent_shell(git_repo: Path) -> None:
@@ -236,3 +250,21 @@ def test_init_appends_to_a_flow_repos_list(git_repo: Path) -> None:
     )
     assert run_cli("init", "--rev", "v1").returncode == 0
     assert (git_repo / ".pre-commit-config.yaml").read_text() == after
+
+
+def test_init_installs_the_guard_and_uninstall_removes_it(git_repo: Path) -> None:
+    git("commit", "-q", "--allow-empty", "--no-verify", "-m", "chore: start")
+    hook = git_repo / ".git" / "hooks" / "reference-transaction"
+
+    first = run_cli("init")
+    agent = {**os.environ, "CLAUDECODE": "1"}
+    refused = subprocess.run(["git", "commit", "-q", "--no-verify", "--allow-empty", "-m", "wip"], capture_output=True, text=True, env=agent)
+    again = run_cli("init")
+    removed = run_cli("uninstall")
+
+    assert first.returncode == 0 and "installed the reference-transaction guard" in first.stdout
+    assert refused.returncode != 0 and "reference-transaction guard" in refused.stderr
+    assert "installed already" in again.stdout
+    assert removed.returncode == 0 and "removed the reference-transaction guard" in removed.stdout
+    assert "pre-commit uninstall --hook-type pre-commit" in removed.stdout
+    assert not hook.exists()

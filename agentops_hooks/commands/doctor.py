@@ -62,10 +62,23 @@ def examine(cwd: str | None = None, environ: Mapping[str, str] = os.environ) -> 
     setup = gitrepo.hook_setup(cwd)
     yield hooks_path(setup)
     for hook_type, missing in HOOKS.items():
-        yield hook(setup.hooks_dir, hook_type, missing)
+        yield guard(setup) if hook_type == "reference-transaction" else hook(setup.hooks_dir, hook_type, missing)
     yield pre_commit_config(setup.toplevel)
     yield from agent_runtimes(setup.toplevel, environ)
     yield our_config(setup.toplevel, environ)
+
+
+def guard(setup: gitrepo.HookSetup) -> Check:
+    """The reference-transaction guard: installed by init, executable, its interpreter and package still there."""
+    from agentops_hooks.guard import install
+
+    path = os.path.join(setup.hooks_dir, "reference-transaction")
+    if os.path.isfile(path) and not os.access(path, os.X_OK):
+        return hook(setup.hooks_dir, "reference-transaction", "WARN")
+    problem = install.status(setup.toplevel).problem()
+    if problem is None:
+        return Check("OK", "reference-transaction hook", "the guard is installed")
+    return Check("WARN", "reference-transaction hook", problem, "agentops-check init")
 
 
 def hooks_path(setup: gitrepo.HookSetup) -> Check:
@@ -166,7 +179,7 @@ def _runtime(runtime: str, rel: str, text: str, toplevel: str, environ: Mapping[
         data = json.loads(text)
     except ValueError as e:
         return Check("FAIL", rel, f"not valid JSON ({e}): {runtime} loads no hook from it", "fix the JSON")
-    commands = [c for c in strings(data) if "agentops-check" in c]
+    commands = [c for c in strings(data) if "agent-hook --runtime" in c]
     if not commands:
         return Check("WARN", rel, f"{runtime} runs no agentops hook", fix)
     program = (shlex.split(commands[0]) or [""])[0]

@@ -90,6 +90,11 @@ def apply(root: str, changes: list[FileEdit]) -> None:
     files.write(changes, root)
 
 
+def uninstall_command() -> str:
+    """The command that removes the pre-commit hooks init asked for."""
+    return install_command().replace("pre-commit install", "pre-commit uninstall", 1)
+
+
 def install_command() -> str:
     """The one command that installs every hook type init configured."""
     return "pre-commit install " + " ".join(f"--hook-type {t}" for t in HOOK_TYPES)
@@ -173,13 +178,22 @@ def agent_settings(agent: str, text: str | None, rel: str) -> str:
     hooks = data.setdefault("hooks", {})  # before `version`: the key order init has always written
     if versioned:
         data.setdefault("version", 1)
-    hooks.setdefault(event, []).append(entry(command))
+    entries = hooks.setdefault(event, [])
+    entries[:] = [e for e in entries if not ours(e, agent)]  # an older form of our hook is replaced
+    entries.append(entry(command))
     return json.dumps(data, indent=2) + "\n"
 
 
 def agent_command(agent: str) -> str:
-    """The command init writes into a runtime's settings."""
-    return f"agentops-check agent-hook --runtime {agent}"
+    """The command init writes into a runtime's settings: this interpreter by absolute path, no PATH needed."""
+    from agentops_hooks.commands.agent_hook import settings_command
+
+    return settings_command(agent)
+
+
+def ours(entry: Any, agent: str) -> bool:
+    """Whether a settings entry runs our agent-hook (any form init ever wrote)."""
+    return f"agent-hook --runtime {agent}" in json.dumps(entry)
 
 
 def summary(changes: list[FileEdit]) -> Iterator[str]:

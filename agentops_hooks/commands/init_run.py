@@ -7,6 +7,7 @@ import click
 from agentops_hooks import gitrepo
 from agentops_hooks.commands import init
 from agentops_hooks.errors import ExitCode
+from agentops_hooks.guard import install
 
 DEFAULT_PACKS = ("core", "secrets")
 
@@ -19,11 +20,21 @@ def run(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str | 
         for c in changes:
             click.echo(c.diff(), nl=False)
         click.echo(f"agentops init: {len(changes)} file(s) would change (dry run: nothing written)")
+        click.echo(f"agentops init: would install the reference-transaction guard at {install.hook_path(root)}")
         return ExitCode.OK
     init.apply(root, changes)
     for line in init.summary(changes):
         click.echo(f"agentops init: {line}")
+    click.echo(f"agentops init: {install.install(cwd=root)}")
     if not changes:
         click.echo("agentops init: already set up; nothing changed")
     click.echo(f"agentops init: now run:  {init.install_command()}")
+    return ExitCode.OK
+
+
+def uninstall() -> int:
+    """Remove what init installed outside the repository's files: the reference-transaction guard."""
+    root = gitrepo.repo_info().toplevel
+    click.echo(f"agentops uninstall: {install.uninstall(cwd=root)}")
+    click.echo(f"agentops uninstall: the pre-commit hooks stay; remove them with:  {init.uninstall_command()}")
     return ExitCode.OK
