@@ -21,7 +21,7 @@ from agentops_hooks.rulespec import RuleSpec, compile_rule
 from agentops_hooks.values import field, frozen, replace
 
 DEFAULT_EXTENDS = ("builtin:core", "builtin:secrets")
-REPO_KEYS = ("exclude", "ignore", "agents", "include-merges")
+REPO_KEYS = ("exclude", "ignore", "agents", "include-merges", "approvers", "approvals", "allowed-signers")
 OVERRIDABLE = ("severity", "applies-to", "min-ai-share", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
 
 
@@ -39,6 +39,9 @@ class Config:
     include_merges: bool = False
     provenance: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # rule id → key → where set
     disabled: tuple[tuple[str, str], ...] = ()  # (rule id, where it was disabled)
+    approvers: tuple[str, ...] = ()  # who may approve (emails or globs); empty: any person (approvals.py)
+    signed_approvals: bool = False  # `approvals: signed`: an agent commit's approval must be signed
+    allowed_signers: str | None = None  # the allowed-signers file, relative to the repository root
 
 
 class WorkTree:
@@ -129,6 +132,7 @@ def _settings(
 ) -> Config:
     """The Config: the rules, and the repository's settings from its own file."""
     ignore = doc.get("ignore") or {}
+    approval = _approval_settings(path, doc, loader)  # before `files`: it adds the allowed-signers file
     return Config(
         rules=rules,
         path=path,
@@ -140,7 +144,22 @@ def _settings(
         include_merges=bool(doc.get("include-merges", False)),
         provenance={s.id: dict(s.set_by) for s in specs},
         disabled=tuple(loader.disabled),
+        **approval,
     )
+
+
+def _approval_settings(path: str | None, doc: Mapping[str, Any], loader: _Loader) -> dict[str, Any]:
+    """`approvers`, `approvals` and `allowed-signers`; the allowed-signers file is protected like the config."""
+    signed = doc.get("approvals", "trailer") == "signed"
+    signers = doc.get("allowed-signers")
+    if signed and not signers:
+        raise RuleFileError(
+            f"{path}: 'approvals: signed' needs 'allowed-signers: <file>', the allowed-signers file"
+            " (principal and SSH key per line) that verifies the approvers' signatures"
+        )
+    if signers:
+        loader.files.append(signers)  # {config-files}: an agent must not add its own key
+    return {"approvers": tuple(doc.get("approvers") or ()), "signed_approvals": signed, "allowed_signers": signers}
 
 
 class _File(NamedTuple):

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentops_hooks import agents, config, exemptions, gitrepo, rulefile
+from agentops_hooks.approvals import DEFAULT, Approvals, SignedBook
+from agentops_hooks.errors import RuleFileError
 from agentops_hooks.names import IGNORE_FILE
-from agentops_hooks.values import field, frozen
+from agentops_hooks.values import field, frozen, replace
 
 
 @frozen
@@ -20,11 +22,19 @@ class Context:
     signatures: tuple[agents.Signature, ...]
     inline_allow: bool = True
     ignored: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    approvals: Approvals = DEFAULT  # who may approve, and how (approvals.py)
+    allowed_signers: bytes = b""  # `approvals: signed`: read from where the config came from (ci: the base)
 
     def policy(self, today: str = "") -> exemptions.Policy:
         """What may waive findings in this run."""
-        sigs = self.signatures
-        return exemptions.Policy(today, self.inline_allow, self.ignored, lambda v: agents.is_agent_identity(v, sigs))
+        return exemptions.Policy(today, self.inline_allow, self.ignored, self.approvals)
+
+    def judging(self, revs: list[str]) -> Context:
+        """The context for judging a range: under `approvals: signed`, approvals are looked up in it."""
+        if not self.approvals.signed or self.approvals.book is not None:
+            return self
+        book = SignedBook(revs, self.allowed_signers, self.repo.toplevel)
+        return replace(self, approvals=replace(self.approvals, book=book))
 
 
 def open_context(
@@ -39,7 +49,25 @@ def open_context(
     source = config.Revision(rules_rev, repo.toplevel) if rules_rev else config.WorkTree()
     path = config.find(repo.toplevel, config_path, environ, source)
     cfg = config.load(path, trust_cache and rules_rev is None, repo.toplevel, source=source)
-    return Context(repo, cfg, signatures(cfg.agents), inline_allow, _ignore_file(repo.toplevel, source))
+    sigs = signatures(cfg.agents)
+    approvals = Approvals(sigs, cfg.approvers, cfg.signed_approvals)
+    return Context(
+        repo, cfg, sigs, inline_allow, _ignore_file(repo.toplevel, source), approvals, _signers(repo, cfg, source)
+    )
+
+
+def _signers(repo: gitrepo.RepoInfo, cfg: config.Config, source: config.WorkTree) -> bytes:
+    """The allowed-signers file the config names, from the same place as the config (ci: the base tree)."""
+    name = cfg.allowed_signers
+    if not cfg.signed_approvals or not name:
+        return b""
+    rel = os.path.normpath(name)
+    if os.path.isabs(rel) or rel.startswith(".."):
+        raise RuleFileError(f"{cfg.path}: allowed-signers '{name}' must be a file inside the repository")
+    try:
+        return source.read(os.path.join(repo.toplevel, rel))
+    except OSError as e:
+        raise RuleFileError(f"{cfg.path}: allowed-signers '{name}' cannot be read: {e.strerror or e}") from None
 
 
 def _ignore_file(toplevel: str, source: config.WorkTree) -> dict[str, dict[str, str]]:

@@ -68,7 +68,8 @@ rules:
   and no `pass` case may. A rule without examples is reported as untested.
 - **Exemptions**: an `AgentOps-Exempt: <rule-id>: <reason>` trailer or an inline
   `agentops: allow <rule-id> <reason>` comment waives a finding unless the rule says
-  `exemptible: false`.
+  `exemptible: false`. An agent's exemption counts only with an `Approved-by:` person who is not
+  its author (see config.md, "Exemptions").
 """
 
 # What each kind checks, where the schema does not say it itself (SPEC §3).

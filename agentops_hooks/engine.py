@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from agentops_hooks import exemptions
+from agentops_hooks.approvals import Approvals
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
 from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.model import AgentVerdict, Commit, CommitResult, FileChange, Finding, RangeFindings, Rule, Waiver
@@ -38,7 +39,8 @@ def check(
 
     `config_files` are the config and rule files in use, which `{config-files}` stands for.
     """
-    rules = with_config_files(rules, config_files)
+    policy = policy or exemptions.Policy(today=today)
+    rules = with_approvals(with_config_files(rules, config_files), policy.approvals, verdict.is_agent)
     if exclude is not None:
         files = tuple(f for f in commit.files if not exclude.match_file(f.path))  # type: ignore[attr-defined]
         commit = replace(commit, files=files)
@@ -54,7 +56,6 @@ def check(
         target = narrowed.get(rule.kind, commit)
         if target.files or rule.kind not in LINE_KINDS:
             findings.extend(check_commit(rule, target))
-    policy = policy or exemptions.Policy(today=today)
     findings = exemptions.apply(findings, rules, commit, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
     return CommitResult(commit, verdict, tuple(findings))
@@ -195,11 +196,26 @@ def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
     ]
 
 
+def with_approvals(rules: Sequence[Rule], approvals: Approvals, agent: bool) -> Sequence[Rule]:
+    """Rules of kinds that read an approval (protected-paths), told who may approve (made once per rule set)."""
+    if not any(r.kind == "protected-paths" for r in rules):
+        return rules
+    told = replace(approvals, agent=agent)
+    return per_rule_set(rules, ("approvals", approvals, agent), lambda: _approving(rules, told))
+
+
+def _approving(rules: Sequence[Rule], approvals: Approvals) -> Sequence[Rule]:
+    return [
+        replace(r, compiled=replace(r.compiled, approvals=approvals)) if r.kind == "protected-paths" else r
+        for r in rules
+    ]
+
+
 def summarize(result: CommitResult, policy: exemptions.Policy | None = None) -> CommitSummary:
     """A judged commit reduced to what range rules read (no lines), with the exemptions that hold."""
     c = result.commit
     policy = policy or exemptions.Policy()
-    held = exemptions.parse(c.message, policy.today or c.committer.date, c.author.email, policy.is_agent_identity)
+    held = exemptions.parse(c, policy.today or c.committer.date, result.agent.is_agent, policy.approvals)
     failing = [f for f in result.findings if f.waived is None]
     failed = frozenset(f.factor for f in failing if f.factor) | ({"*"} if failing else frozenset())  # "*": any
     return history.summarize(c, result.agent, ((e.rule_id, e.reason) for e in held if e.problem is None), failed)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from agentops_hooks.model import AgentVerdict, Commit, Finding, Message, Rule, Severity, Waiver
+from agentops_hooks.approvals import DEFAULT, Approvals, Outcome
+from agentops_hooks.model import AgentVerdict, Commit, Finding, Rule, Severity, Waiver
 from agentops_hooks.values import field, frozen, replace
 
 KEY = "agentops-exempt"
-APPROVAL = "approved-by"
+APPROVAL = "Approved-by"
 _VALUE = re.compile(
     r"^(?P<rule>[a-z0-9][a-z0-9-]*)\s*:\s*(?P<reason>.*?)\s*(?:until=(?P<until>\d{4}-\d{2}-\d{2}))?\s*$"
 )
 INLINE = re.compile(r"agentops:\s*allow\s+(?P<rule>[a-z0-9][a-z0-9-]*)(?:\s+(?P<reason>\S.*?))?\s*(?:\*/|-->)?\s*$")
-_EMAIL = re.compile(r"<([^<>]+)>")
 
 
 @frozen
@@ -25,6 +25,7 @@ class Exemption:
     reason: str
     until: str | None
     problem: str | None  # None: valid
+    approval: str = ""  # who approved it, and how far that is proven ("unverified approval")
 
 
 @frozen
@@ -34,16 +35,17 @@ class Policy:
     today: str = ""  # staged commits: today; history: each commit's committer date
     inline_allow: bool = True  # False in CI with --no-inline-allow
     ignored: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # sha prefix → rule id → reason
-    is_agent_identity: Callable[[str], bool] = lambda value: False
+    approvals: Approvals = DEFAULT
 
 
-def parse(
-    message: Message, today: str, author_email: str = "", is_agent: Callable[[str], bool] = lambda v: False
-) -> tuple[Exemption, ...]:
-    """Every exemption trailer of a message, judged by reason, expiry and approver."""
-    approver_problem = _approver_problem(message, author_email, is_agent)
+def parse(commit: Commit, today: str, agent: bool = False, approvals: Approvals = DEFAULT) -> tuple[Exemption, ...]:
+    """Every exemption trailer of a commit's message, judged by reason, expiry and approver.
+
+    An agent's exemption needs an `Approved-by:` person (see approvals.py); a person's own
+    exemption is their responsibility, and an approver they name must still be a person.
+    """
     out = []
-    for value in message.trailer_values(KEY):
+    for value in commit.message.trailer_values(KEY):
         m = _VALUE.match(value)
         if m is None:
             out.append(
@@ -53,25 +55,24 @@ def parse(
             )
             continue
         rule, reason, until = m.group("rule"), m.group("reason"), m.group("until")
-        problem = approver_problem
+        approved = _approved(commit, rule, agent, approvals)
+        problem = approved.problem and f"the exemption of '{rule}' {approved.problem}"
         if not reason:
             problem = f"the exemption of '{rule}' gives no reason"
         elif until is not None and until < today[:10]:
             problem = f"the exemption of '{rule}' expired on {until}"
-        out.append(Exemption(rule, reason, until, problem and problem.format(rule=rule)))
+        out.append(Exemption(rule, reason, until, problem, approved.note))
     return tuple(out)
 
 
-def _approver_problem(message: Message, author_email: str, is_agent: Callable[[str], bool]) -> str | None:
-    for value in message.trailer_values(APPROVAL):
-        email = (m.group(1) if (m := _EMAIL.search(value)) else value).strip().lower()
-        if is_agent(value):
-            return f"the exemption of '{{rule}}' is approved by an agent identity ({value}); a person must approve it"
-        if author_email and email == author_email.lower():
-            return (
-                f"the exemption of '{{rule}}' is approved by its own author ({value}); another person must approve it"
-            )
-    return None
+def _approved(commit: Commit, rule: str, agent: bool, approvals: Approvals) -> Outcome:
+    values = commit.message.trailer_values(APPROVAL)
+    if not values and not agent:
+        return Outcome(None)
+    if not values:
+        return Outcome(f"needs an {APPROVAL}: person other than the author: an agent cannot waive its own findings")
+    outcome = approvals.judge(values, APPROVAL, commit, rule, agent, not_author=True)
+    return replace(outcome, problem=outcome.problem and f"does not hold: {outcome.problem}")
 
 
 def parse_ignore_file(text: str) -> dict[str, dict[str, str]]:
@@ -94,16 +95,14 @@ def apply(
 ) -> list[Finding]:
     """Findings with every holding waiver applied, plus findings about waivers that do not hold."""
     by_id = {r.id: r for r in rules}
-    exempt = (
-        parse(commit.message, policy.today or commit.committer.date, commit.author.email, policy.is_agent_identity)
-        if with_message
-        else ()
-    )
+    today = policy.today or commit.committer.date
+    exempt = parse(commit, today, verdict.is_agent, policy.approvals) if with_message else ()
     inline = _inline_allows(commit)
     out = [_waive(f, by_id.get(f.rule_id), exempt, inline, commit.sha, policy) for f in findings]
     out += _exemption_problems(exempt, by_id)
     if verdict.is_agent:
         out += _agent_suppressions(inline)
+        out += _agent_exemptions(exempt, by_id)
     return out
 
 
@@ -127,12 +126,13 @@ def _waive(
     sha: str | None,
     policy: Policy,
 ) -> Finding:
-    if rule is None or not rule.exemptible:
+    if rule is None or not rule.exemptible or f.waived is not None:
         return f
     for e in exempt:
         if e.rule_id == rule.id and e.problem is None:
             until = f" (until {e.until})" if e.until else ""
-            return replace(f, waived=Waiver("trailer", e.reason + until))
+            approval = f"; {e.approval}" if e.approval else ""
+            return replace(f, waived=Waiver("trailer", e.reason + until + approval))
     if policy.inline_allow and f.path is not None and f.line is not None:
         for at in ((f.path, f.line), (f.path, f.line - 1)):  # on the line, or on the line above
             allow = inline.get(at)
@@ -163,7 +163,10 @@ def _exemption_problems(exempt: Iterable[Exemption], rules: Mapping[str, Rule]) 
                     problem,
                     line=1,
                     factor="VIII",
-                    hint="AgentOps-Exempt: <rule-id>: <reason> [until=YYYY-MM-DD], approved by a person other than the author",
+                    hint=(
+                        "AgentOps-Exempt: <rule-id>: <reason> [until=YYYY-MM-DD], with 'Approved-by: Name <email>'"
+                        " of a person other than the author (an agent cannot approve its own exemption)"
+                    ),
                 )
             )
     return out
@@ -182,4 +185,20 @@ def _agent_suppressions(inline: Mapping[tuple[str, int], tuple[str, str]]) -> li
             factor="VIII",
         )
         for (path, line), (rule, reason) in sorted(inline.items())
+    ]
+
+
+def _agent_exemptions(exempt: Iterable[Exemption], rules: Mapping[str, Rule]) -> list[Finding]:
+    """An agent that waives a rule by trailer is reported, as when it adds an inline allow."""
+    return [
+        Finding(
+            "agent-added-exemption",
+            "warning",
+            f"an agent's commit exempts '{e.rule_id}': {e.reason} ({e.approval or 'no approval'})",
+            hint="A person must approve an agent's exemption; 'approvals: signed' makes that approval binding.",
+            line=1,
+            factor="VIII",
+        )
+        for e in exempt
+        if e.problem is None and e.rule_id in rules and rules[e.rule_id].exemptible
     ]

@@ -43,9 +43,11 @@ def explain(rule: Rule) -> Iterator[str]:
         yield f"How to fix: {rule.hint}"
     if rule.exemptible:
         yield (
-            f"How to exempt one commit: add the trailer 'AgentOps-Exempt: {rule.id}: <reason> [until=YYYY-MM-DD]' "
-            "(with 'Approved-by: Name <email>' from a person who is not the author); "
-            f"for a line: a comment 'agentops: allow {rule.id} <reason>'"
+            f"How to exempt one commit: a person approves it: the trailer 'AgentOps-Exempt: {rule.id}: <reason>"
+            " [until=YYYY-MM-DD]' with 'Approved-by: Name <email>' of a person who is not the author (an agent"
+            " cannot waive its own finding; under 'approvals: signed' the approver signs a commit carrying"
+            f" 'AgentOps-Approve: <sha> {rule.id}'); for a line: a comment 'agentops: allow {rule.id} <reason>'"
+            " (an agent's is reported)"
         )
     else:
         yield "How to exempt: it cannot be exempted (exemptible: false); exclude paths or override it in .agentops.yaml, where reviewers see it"

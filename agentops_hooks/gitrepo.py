@@ -343,3 +343,41 @@ def has_revision(path: str, rev: str) -> bool | None:
         except (gitpython.BadName, gitpython.BadObject, ValueError):
             return False
     return True
+
+
+def trailer_commits(revs: tuple[str, ...], key: str, cwd: str | None = None) -> list[tuple[str, list[str]]]:
+    """The commits of `revs` whose trailers (as git parses them) have `key`, with its values."""
+    out = git("log", f"--format=%H%x00%(trailers:key={key},valueonly,separator=%x01)%x00", *revs, "--", cwd=cwd)
+    fields = out.decode("utf-8", "replace").split("\0")
+    found = []
+    for sha, values in zip(fields[0::2], fields[1::2], strict=False):
+        if values.strip():
+            found.append((sha.strip(), [v for v in values.strip().split("\1") if v.strip()]))
+    return found
+
+
+def ssh_signers(shas: list[str], allowed_signers: bytes, cwd: str | None = None) -> dict[str, str]:
+    """sha → the principal `git verify-commit` reports for a good SSH signature by a key in `allowed_signers`.
+
+    A commit whose signature does not verify, or verifies for no principal, is left out. The
+    allowed-signers file is ours (a temporary copy of the bytes given) and the verifying program
+    is ssh-keygen, whatever the repository's config says.
+    """
+    import re
+    import tempfile
+
+    good = re.compile(rb'^Good "git" signature for (\S+) with ', re.M)
+    found = {}
+    with tempfile.NamedTemporaryFile(prefix="agentops-signers-") as f:
+        f.write(allowed_signers)
+        f.flush()
+        config = ("-c", f"gpg.ssh.allowedSignersFile={f.name}", "-c", "gpg.ssh.program=ssh-keygen")
+        for sha in shas:
+            try:
+                proc = subprocess.run(("git", *config, "verify-commit", "--raw", sha), cwd=cwd, capture_output=True)
+            except FileNotFoundError:
+                raise GitError("git is not installed or not on PATH") from None
+            m = good.search(proc.stderr + proc.stdout)
+            if proc.returncode == 0 and m is not None:
+                found[sha] = m.group(1).decode("utf-8", "replace")
+    return found

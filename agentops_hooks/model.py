@@ -289,6 +289,7 @@ class Compiled:
     regex_maps: Mapping[str, Mapping[str, Regex]] = field(default_factory=dict)  # REGEX_MAP, keys in lower case
     globsets: Mapping[str, GlobSet] = field(default_factory=dict)  # GLOBS
     config_files: frozenset[str] = frozenset()  # what `{config-files}` stands for (engine.with_config_files)
+    approvals: Any = None  # approvals.Approvals for kinds that read an approval (engine.with_approvals)
 
     def regex(self, name: str) -> Regex | None:
         """The compiled pattern of a parameter; None when the rule has none."""

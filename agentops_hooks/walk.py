@@ -19,6 +19,7 @@ def commits(
     ctx: Context, revs: list[str], keep_lines: bool = False, seen: Callable[[CommitResult], None] | None = None
 ) -> Iterator[CommitResult]:
     """Every commit of the range judged on its own, streamed oldest first; `seen` gets each whole result."""
+    ctx = ctx.judging(revs)  # signed approvals are looked up in the range
     sizes = blob_sizes(ctx)
     branch = ci.branch(environ())
     notes = agents.open_notes(ctx.repo.toplevel)  # attribution notes, listed once for the whole range
@@ -42,6 +43,7 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator
 
     (The report runs its own engine.RangeRun over `commits`, to count each finding by the commits it names.)
     """
+    ctx = ctx.judging(revs)
     policy = ctx.policy()  # each commit's exemptions judged against its committer date
     run = engine.RangeRun(ctx.config.rules, policy)
     found: list[Finding] = []

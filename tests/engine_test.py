@@ -108,15 +108,16 @@ def test_vague_subject_is_refused_for_everyone(staged_change: Path, capsys: pyte
 def test_exemption_waives_an_exemptible_finding(staged_change: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = check_message(
         f"fix(parser): accept empty files\n\n{CLAUDE}\n"
-        "AgentOps-Exempt: ai-context-sections: the change is a one-liner\n",
+        "AgentOps-Exempt: ai-context-sections: the change is a one-liner\nApproved-by: Lee Lead <lee@example.com>\n",
         capsys,
     )
 
+    approval = "approved by Lee Lead <lee@example.com> (unverified approval: a line in the agent's own commit)"
     assert code == 0, out
     assert [ln for ln in out if ln.startswith("staged:msg:")] == [
-        ln.replace("(error)", "(waived) [waived by trailer: the change is a one-liner]") for ln in MISSING
-    ]
-    assert out[-1] == "agentops: 0 errors, 4 waived in 1 commit checked: not blocking"
+        ln.replace("(error)", f"(waived) [waived by trailer: the change is a one-liner; {approval}]") for ln in MISSING
+    ] + [f"staged:msg:1: agent-added-exemption an agent's commit exempts 'ai-context-sections': the change is a one-liner ({approval}) (warning)"]
+    assert out[-1] == "agentops: 0 errors, 1 warning, 4 waived in 1 commit checked: not blocking"
     assert err == ""
 
 

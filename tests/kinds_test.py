@@ -179,8 +179,8 @@ def test_protected_paths_says_why_an_approval_does_not_count(git_repo: Path) -> 
     shas, doc = _range(CASES["protected-paths"][2])
     messages = [_hits(doc, "guarded", sha)[0]["message"] for sha in shas]
     assert "no 'Approved-by:' trailer" in messages[0]
-    assert "is the commit's author" in messages[1]
-    assert "is an agent, not a person" in messages[2] and "(deleted)" in messages[2]
+    assert "is the author of the commit: its own author cannot approve it" in messages[1]
+    assert "is an agent identity, not a person" in messages[2] and "(deleted)" in messages[2]
 
 
 def test_protected_paths_wait_for_the_message_and_then_need_the_approval(git_repo: Path) -> None:
@@ -193,7 +193,7 @@ def test_protected_paths_wait_for_the_message_and_then_need_the_approval(git_rep
     assert "guarded" not in {f["rule_id"] for f in staged["commits"][0]["findings"]}  # the approval may come with the message
     for message, expected in ((f"chore: relax\n\n{CLAUDE}\n", True), (f"chore: relax\n\nApproved-by: Pat <pat@example.com>\n{CLAUDE}\n", False)):
         proc = run_cli("commit-msg", str(write(".git/COMMIT_EDITMSG", message)), "-f", "json")
-        found = {f["rule_id"] for f in json.loads(proc.stdout)["commits"][0]["findings"]}
+        found = {f["rule_id"] for f in json.loads(proc.stdout)["commits"][0]["findings"] if f["waived"] is None}
         assert ("guarded" in found) is expected, (message, found)
 
 

@@ -141,7 +141,8 @@ def test_valid_exemption_is_shown_as_waived(git_repo: Path) -> None:
     )
     assert code == 0
     assert any(
-        "ai-context-sections missing the 'Context:' section (waived) [waived by trailer: one-line fix, reviewed in PR 12]"
+        "ai-context-sections missing the 'Context:' section (waived) [waived by trailer: one-line fix, reviewed in PR 12;"
+        " approved by Lee Lead <lee@example.com> (unverified approval: a line in the agent's own commit)]"
         in ln
         for ln in out
     )
@@ -160,7 +161,8 @@ def test_expired_exemption_does_not_count(git_repo: Path) -> None:
 
 def test_exemption_not_yet_expired_counts(git_repo: Path) -> None:
     code, _ = _exempt_case(
-        "AgentOps-Exempt: ai-context-sections: legacy until=2026-12-31\n", date="2026-03-01T12:00:00+00:00"
+        "AgentOps-Exempt: ai-context-sections: legacy until=2026-12-31\nApproved-by: Lee Lead <lee@example.com>\n",
+        date="2026-03-01T12:00:00+00:00",
     )
     assert code == 0
 
@@ -176,7 +178,11 @@ def test_self_approved_exemption_is_a_finding(git_repo: Path) -> None:
         "AgentOps-Exempt: ai-context-sections: trivial\nApproved-by: Dana Dev <dana@example.com>\n"
     )
     assert code == 1
-    assert any("is approved by its own author (Dana Dev <dana@example.com>)" in ln for ln in out)
+    assert any(
+        "the exemption of 'ai-context-sections' does not hold: 'Approved-by: Dana Dev <dana@example.com>'"
+        " is the author of the commit: its own author cannot approve it (error)" in ln
+        for ln in out
+    )
 
 
 def test_agent_approved_exemption_is_a_finding(git_repo: Path) -> None:
@@ -184,7 +190,7 @@ def test_agent_approved_exemption_is_a_finding(git_repo: Path) -> None:
         "AgentOps-Exempt: ai-context-sections: trivial\nApproved-by: Claude <noreply@anthropic.com>\n"
     )
     assert code == 1
-    assert any("is approved by an agent identity (Claude <noreply@anthropic.com>)" in ln for ln in out)
+    assert any("'Approved-by: Claude <noreply@anthropic.com>' is an agent identity, not a person (error)" in ln for ln in out)
 
 
 def test_non_exemptible_rule_ignores_every_waiver(git_repo: Path) -> None:

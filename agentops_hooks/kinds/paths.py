@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Generic, TypeVar
 
-from agentops_hooks import agents
+from agentops_hooks.approvals import DEFAULT
 from agentops_hooks.kinds.history import CommitSummary, FileStat, Named, area_of, in_range, stats
 from agentops_hooks.kinds.params import Form, Param
-from agentops_hooks.model import Commit, Finding, Rule
+from agentops_hooks.model import Commit, Finding, Rule, Waiver
 from agentops_hooks.values import replace
 
 CONFIG_FILES = "{config-files}"
@@ -110,7 +110,35 @@ class _Tally(Generic[T]):
 
 
 def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:
-    """Changes to protected files, unless a person other than an agent (and the author) approved them."""
+    """Changes to protected files, unless a person other than an agent (and the author) approved them.
+
+    An agent's commit approved by its own `Approved-by:` line gets its findings shown as waived by
+    that approval, marked unverified unless `approvals: signed` found it signed (approvals.py).
+    """
+    hits = _protected_hits(rule, commit)
+    if not hits:
+        return
+    approvals = rule.compiled.approvals or DEFAULT
+    key = rule.param("approval-trailer")
+    outcome = approvals.judge(
+        commit.message.trailer_values(key), key, commit, rule.id, approvals.agent, rule.param("approver-not-author")
+    )
+    if outcome.problem is None and not approvals.agent:
+        return
+    for path, protected, operation in hits:
+        if outcome.problem is None:
+            problem = f"{protected} is protected ({operation}) and {outcome.note}"
+            yield replace(
+                rule.finding(path=path, operation=operation, problem=problem), waived=Waiver("trailer", outcome.note)
+            )
+        else:
+            yield rule.finding(
+                path=path, operation=operation, problem=f"{protected} is protected ({operation}) and {outcome.problem}"
+            )
+
+
+def _protected_hits(rule: Rule, commit: Commit) -> list[tuple[str, str, str]]:
+    """(path, the protected path it touches, operation) for each change the rule guards."""
     spec = rule.compiled.globs("protected")
     config_files = rule.compiled.config_files
     operations = set(rule.param("operations"))
@@ -123,34 +151,7 @@ def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:
             if path and (path in config_files or (spec is not None and spec.match_file(path))):
                 hits.append((change.path, path, operation))
                 break
-    if not hits:
-        return
-    refused = _approval_problem(rule, commit)
-    if refused is None:
-        return
-    for path, protected, operation in hits:
-        problem = f"{protected} is protected ({operation}) and {refused}"
-        yield rule.finding(path=path, operation=operation, problem=problem)
-
-
-def _approval_problem(rule: Rule, commit: Commit) -> str | None:
-    """None when one approval trailer holds; else why none does."""
-    key = rule.param("approval-trailer")
-    values = commit.message.trailer_values(key)
-    if not values:
-        return f"the commit has no '{key}:' trailer naming a person"
-    why = []
-    for value in values:
-        email = agents.email_of(value)
-        if "@" not in email:
-            why.append(f"'{key}: {value}' names no email address")
-        elif "[bot]" in email.lower() or agents.is_agent_identity(value):
-            why.append(f"'{key}: {value}' is an agent, not a person")
-        elif rule.param("approver-not-author") and email.lower() == commit.author.email.lower():
-            why.append(f"'{key}: {value}' is the commit's author; someone else must approve")
-        else:
-            return None
-    return "; ".join(why)
+    return hits
 
 
 def co_change(rule: Rule, commit: Commit) -> Iterator[Finding]:
