@@ -15,7 +15,7 @@ from agentops_hooks import cache, packs, rulefile
 from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import SEVERITIES, Rule
-from agentops_hooks.names import CONFIG_FILE
+from agentops_hooks.names import CONFIG_FILE, IGNORE_FILE
 from agentops_hooks.patterns import globs, regex
 from agentops_hooks.rulespec import RuleSpec, compile_rule
 from agentops_hooks.values import field, frozen, replace
@@ -41,65 +41,121 @@ class Config:
     disabled: tuple[tuple[str, str], ...] = ()  # (rule id, where it was disabled)
 
 
+NOT_A_FILE = (
+    "the config, its rule files and {ignore} are read only as regular files of the repository,"
+    " never through a link (put the file itself there)"
+)
+
+
 class WorkTree:
-    """Config and rule files as they are on disk."""
+    """Config, rule and ignore files on disk: inside the repository only regular files, never through a symlink.
 
-    def read(self, path: str) -> bytes:
-        """The file's bytes; OSError when it cannot be read."""
-        with open(path, "rb") as f:
-            return f.read()
+    Paths are taken as written (no symlink resolved): a link anywhere on the way to a file inside
+    the repository is refused with one line, so what judges a commit is what the repository holds.
+    Files outside it (built-in packs, an explicit --config) are read as they are.
+    """
 
-    def is_file(self, path: str) -> bool:
-        """Whether the file exists."""
-        return os.path.isfile(path)
+    def __init__(self, toplevel: str | None = None) -> None:
+        self.toplevel = os.path.normpath(toplevel) if toplevel else None
+
+    def place(self, path: str) -> str:
+        """The path made absolute and normalised, symlinks not followed."""
+        return os.path.normpath(os.path.join(self.toplevel or os.getcwd(), path))
+
+    def rel(self, path: str) -> str | None:
+        """The path inside the repository (`/`-separated), None outside it."""
+        if not self.toplevel:
+            return None
+        rel = os.path.relpath(self.place(path), self.toplevel)
+        return None if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel.replace(os.sep, "/")
+
+    def read(self, path: str, limit: int | None = None) -> bytes:
+        """The file's bytes (at most `limit` and one more); OSError when it cannot be read."""
+        if not self.exists(path):
+            raise FileNotFoundError(2, "No such file or directory", path)
+        flags = os.O_RDONLY | (getattr(os, "O_NOFOLLOW", 0) if self.rel(path) is not None else 0)
+        with os.fdopen(os.open(self.place(path), flags), "rb") as f:
+            return f.read(-1 if limit is None else limit + 1)
+
+    def exists(self, path: str) -> bool:
+        """Whether there is a file at the path; a symlink, folder or device inside the repository is a RuleFileError."""
+        import stat
+
+        rel = self.rel(path)
+        if rel is None:
+            return os.path.isfile(path)
+        node = self.toplevel or ""
+        for part in rel.split("/"):
+            node = os.path.join(node, part)
+            try:
+                st = os.lstat(node)
+            except (FileNotFoundError, NotADirectoryError):
+                return False
+            if stat.S_ISLNK(st.st_mode):
+                raise not_a_file(self.rel(node) or node, "a symlink")
+        if stat.S_ISDIR(st.st_mode):
+            raise not_a_file(rel, "a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise not_a_file(rel, "not a regular file")
+        return True
+
+
+def not_a_file(where: str, what: str) -> RuleFileError:
+    """The one line for a config, rule or ignore file that is not a regular file."""
+    return RuleFileError(f"{where}: {what}; {NOT_A_FILE.format(ignore=IGNORE_FILE)}")
+
+
+_MODES = {"120000": "a symlink (git mode 120000)", "160000": "a submodule (git mode 160000), not a file"}
 
 
 class Revision(WorkTree):
-    """Config and rule files as a revision has them (`ci` judges a PR by its base's rules)."""
+    """Config, rule and ignore files as blobs of a revision (`ci` judges a PR by its base): never the work tree."""
 
     def __init__(self, rev: str, toplevel: str) -> None:
+        super().__init__(toplevel)
         self.rev = rev
-        self.toplevel = os.path.realpath(toplevel)
 
-    def _rel(self, path: str) -> str | None:
-        rel = os.path.relpath(os.path.realpath(os.path.join(self.toplevel, path)), self.toplevel)
-        return None if rel.startswith("..") else rel.replace(os.sep, "/")
-
-    def read(self, path: str) -> bytes:
-        """The file at the revision (files outside the repository, such as built-in packs, from disk)."""
-        from agentops_hooks import gitrepo
-
-        rel = self._rel(path)
-        if rel is None:
-            return super().read(path)
-        data = gitrepo.file_at(self.rev, rel, self.toplevel)
+    def read(self, path: str, limit: int | None = None) -> bytes:
+        """The blob at the revision (files outside the repository, such as built-in packs, from disk)."""
+        if self.rel(path) is None:
+            return super().read(path, limit)
+        data = self._blob(path, limit)
         if data is None:
-            raise OSError(2, f"not in revision {self.rev[:12]}")
+            raise FileNotFoundError(2, f"not in revision {self.rev[:12]}", path)
         return data
 
-    def is_file(self, path: str) -> bool:
-        """Whether the revision has the file."""
+    def exists(self, path: str) -> bool:
+        """Whether the revision has a regular file there; a symlink, gitlink or tree is a RuleFileError."""
+        return super().exists(path) if self.rel(path) is None else self._blob(path, 0) is not None
+
+    def _blob(self, path: str, limit: int | None) -> bytes | None:
         from agentops_hooks import gitrepo
 
-        rel = self._rel(path)
-        return super().is_file(path) if rel is None else gitrepo.file_at(self.rev, rel, self.toplevel) is not None
+        rel = self.rel(path) or path
+        entry = gitrepo.entry_at(self.rev, rel, self.toplevel, limit)
+        if entry is None:
+            return None
+        if not entry.is_plain_file:
+            what = _MODES.get(entry.mode, "a folder, not a file")
+            raise not_a_file(f"{entry.path} in the base revision {self.rev[:12]}", what)
+        return entry.data
 
 
 def find(
     toplevel: str | None, explicit: str | None, environ: Mapping[str, str], source: WorkTree | None = None
 ) -> str | None:
     """--config, then AGENTOPS_CONFIG, then .agentops.yaml at the root; None: the defaults."""
-    source = source or WorkTree()
+    source = source or WorkTree(toplevel)
     chosen = explicit or environ.get("AGENTOPS_CONFIG")
     if chosen:
         if toplevel and not os.path.isabs(chosen) and isinstance(source, Revision):
             chosen = os.path.join(toplevel, chosen)
-        if not source.is_file(chosen):
+        if not source.exists(chosen):
             raise RuleFileError(f"{chosen}: config file not found (check --config / AGENTOPS_CONFIG)")
         return chosen
     if toplevel:
         candidate = os.path.join(toplevel, CONFIG_FILE)
-        if source.is_file(candidate):
+        if source.exists(candidate):
             return candidate
     return None
 
@@ -112,13 +168,13 @@ def load(
     source: WorkTree | None = None,
 ) -> Config:
     """Read the config (or the defaults) and everything it extends into one Config."""
-    loader = _Loader(trust_cache, toplevel, source or WorkTree())
+    loader = _Loader(trust_cache, toplevel, source or WorkTree(toplevel))
     if path is None:
         top = _File({"version": 1, "extends": list(DEFAULT_EXTENDS)})
         specs = loader.resolve("(defaults)", top, os.getcwd(), set())
     else:
         top = loader.read(path)
-        specs = loader.resolve(path, top, os.path.dirname(os.path.realpath(path)), set(), pack)
+        specs = loader.resolve(path, top, os.path.dirname(loader.source.place(path)), set(), pack)
     # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
     rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
     return _settings(path, top.doc, trust_cache, rules, specs, loader)
@@ -189,9 +245,10 @@ class _Loader:
     def read(self, path: str, shown: str | None = None) -> _File:
         """The file as validated data (and, validated now, its compiled rules)."""
         try:
-            data = self.source.read(path)
+            data = self.source.read(path, rulefile.MAX_BYTES)
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read: {e.strerror}") from None
+        rulefile.check_size(path, len(data))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -208,14 +265,8 @@ class _Loader:
         return _File(cache.validated(self._display(path), text, validate, self.trust_cache), tuple(compiled))
 
     def _display(self, path: str) -> str:
-        if self.toplevel:
-            try:
-                rel = os.path.relpath(os.path.realpath(path), os.path.realpath(self.toplevel)).replace(os.sep, "/")
-                if not rel.startswith("../"):
-                    return rel
-            except ValueError:
-                pass
-        return path
+        rel = self.source.rel(path) if self.toplevel else None
+        return rel or path
 
     def resolve(self, path: str, file: _File, base: str, seen: set[str], pack: str = "local") -> list[RuleSpec]:
         """Rules of the file and what it extends, with its overrides, disable and floor applied."""
@@ -255,12 +306,12 @@ class _Loader:
 
     def _root(self, base: str) -> str:
         """What a relative `extends` may reach: the repository, or a file's own folder outside one (a pack)."""
-        real = os.path.realpath(base)
-        if self.toplevel:
-            top = os.path.realpath(self.toplevel)
-            if _inside(real, top):
-                return top
-        return real
+        if self._in_repo(base):
+            return self.source.place(self.toplevel or "")
+        return os.path.realpath(base)  # a pack's own folder, wherever it is installed
+
+    def _in_repo(self, path: str) -> bool:
+        return self.toplevel is not None and self.source.rel(path) is not None
 
     def _target(self, ref: str, base: str, path: str) -> tuple[str, str]:
         if ref.startswith(("builtin:", "pkg:")):
@@ -275,13 +326,19 @@ class _Loader:
                 " relative to this file (builtin: and pkg: packs load shared rules)"
             )
         root = self._root(base)
-        target = os.path.realpath(os.path.join(base, ref))  # symlinks followed: a link that escapes is caught below
+        joined = os.path.join(base, ref)
+        # in the repository taken as written: a symlink on the way is refused when the file is read
+        target = self.source.place(joined) if self._in_repo(base) else os.path.realpath(joined)
         if not _inside(target, root):
             raise RuleFileError(
                 f"{self.locate(path, ['extends'])}: extends '{ref}': resolves outside the repository ({target});"
                 " extended files must stay inside it (builtin: and pkg: packs load shared rules)"
             )
-        if not self.source.is_file(target):
+        try:
+            found = self.source.exists(target)
+        except RuleFileError as e:
+            raise RuleFileError(f"{self.locate(path, ['extends'])}: extends '{ref}': {e}") from None
+        if not found:
             raise RuleFileError(f"{self.locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
         return target, self._display(target)
 

@@ -1,0 +1,277 @@
+"""No way around the judge: each way an agent could waive, blind or route around the rules, tried for real.
+
+Every test is an attack that went through before (issue 19's list) and must now be refused with a
+clear reason, beside the benign form that must still pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.ci_test import github_env
+from tests.testing import CLAUDE, GOOD_SECTIONS, commit, git, run_cli, write
+
+CONFIG = "version: 1\nextends: [builtin:core, builtin:secrets]\n"
+AGENT_BAD = f"fix(parser): strip input\n\n{CLAUDE}\n"  # an agent commit without the sections
+
+
+# --- CI reads only the base's git objects ---------------------------------------------------------
+
+
+@pytest.fixture
+def base(git_repo: Path) -> str:
+    sha = commit("chore: agentops config", (".agentops.yaml", CONFIG))
+    git("checkout", "-q", "-b", "feat/x")
+    return sha
+
+
+def test_a_pr_that_makes_the_config_a_dangling_symlink_is_judged_by_the_base(base: str, tmp_path: Path) -> None:
+    os.remove(".agentops.yaml")
+    os.symlink("nowhere.yaml", ".agentops.yaml")
+    git("add", ".agentops.yaml")
+    git("commit", "-q", "--no-verify", "-m", AGENT_BAD)
+    head = git("rev-parse", "HEAD").strip()
+
+    proc = run_cli("ci", env=github_env(tmp_path, base, head))
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "ai-context-sections" in proc.stdout
+
+
+def test_a_pr_ignore_file_pointing_at_the_environment_waives_nothing(base: str, tmp_path: Path) -> None:
+    bad = commit(AGENT_BAD, ("a.py", "x = 1\n"))
+    os.symlink("/proc/self/environ", ".agentops-ignore")
+    git("add", ".agentops-ignore")
+    git("commit", "-q", "--no-verify", "-m", f"chore: ignore {bad}")
+    head = git("rev-parse", "HEAD").strip()
+    env = github_env(tmp_path, base, head, AGENTOPS_CANARY=f"{bad} ai-context-sections canary")
+
+    proc = run_cli("ci", env=env)
+
+    assert proc.returncode == 1, proc.stdout
+    assert "canary" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["symlink", "tree"])
+def test_a_base_whose_config_is_not_a_file_cannot_run(git_repo: Path, tmp_path: Path, kind: str) -> None:
+    if kind == "symlink":
+        write("real.yaml", CONFIG)
+        os.symlink("real.yaml", ".agentops.yaml")
+    else:
+        write(".agentops.yaml/x", "y\n")
+    git("add", "-A")
+    git("commit", "-q", "--no-verify", "-m", "chore: config")
+    base_sha = git("rev-parse", "HEAD").strip()
+    head = commit(AGENT_BAD, ("a.py", "x = 1\n"))
+
+    proc = run_cli("ci", env=github_env(tmp_path, base_sha, head))
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert ".agentops.yaml" in proc.stderr and ("symlink" in proc.stderr or "not a file" in proc.stderr)
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_local_config_symlink_cannot_run(git_repo: Path, tmp_path: Path) -> None:
+    write(tmp_path / "outside.yaml", "version: 1\nextends: []\n")
+    os.symlink(tmp_path / "outside.yaml", ".agentops.yaml")
+    msg = write(tmp_path / "msg", AGENT_BAD)
+
+    proc = run_cli("commit-msg", str(msg))
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "symlink" in proc.stderr
+
+
+def _base_with(*setup: tuple[str, str]) -> str:
+    """A base commit made of the config plus links or gitlinks (`kind`, `path`), the agent's PR on top."""
+    write(".agentops.yaml", CONFIG.replace("builtin:secrets]", "builtin:secrets, team/rules.yaml]"))
+    write("team/real.yaml", "version: 1\n")
+    git("add", "-A")
+    for kind, path in setup:
+        if kind == "symlink":
+            os.symlink("real.yaml" if path.startswith("team/") else "team/real.yaml", path)
+            git("add", path)
+        else:  # a gitlink: a submodule's commit recorded at the path
+            sha = git("rev-parse", "HEAD").strip() if git("rev-parse", "-q", "--verify", "HEAD", check=False) else ""
+            sha = sha or commit("chore: seed", ("seed", "s\n"))
+            git("update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
+    git("commit", "-q", "--no-verify", "-m", "chore: config")
+    return git("rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize(
+    ("setup", "named"),
+    [
+        ((("symlink", "team/rules.yaml"),), "team/rules.yaml in the base revision"),
+        ((("gitlink", "team/rules.yaml"),), "a submodule (git mode 160000)"),
+        ((("symlink", ".agentops-ignore"),), ".agentops-ignore in the base revision"),
+        ((("gitlink", ".agentops-ignore"),), ".agentops-ignore in the base revision"),
+    ],
+)
+def test_a_base_rule_or_ignore_file_that_is_not_a_file_cannot_run(
+    git_repo: Path, tmp_path: Path, setup: tuple[tuple[str, str], ...], named: str
+) -> None:
+    if setup[0][1] != "team/rules.yaml":
+        write("team/rules.yaml", "version: 1\n")
+    base_sha = _base_with(*setup)
+    head = commit(AGENT_BAD, ("a.py", "x = 1\n"))
+
+    proc = run_cli("ci", env=github_env(tmp_path, base_sha, head))
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert named in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_ci_never_reads_the_work_tree_for_the_base_rules(base: str, tmp_path: Path) -> None:
+    """The checkout is the PR's: its files (even one the base config names) are not what judges it."""
+    head = commit(AGENT_BAD, ("a.py", "x = 1\n"))
+    write(".agentops.yaml", "version: 1\nextends: []\n")  # the work tree says: no rules at all
+
+    proc = run_cli("ci", env=github_env(tmp_path, base, head))
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "ai-context-sections" in proc.stdout
+
+
+@pytest.mark.parametrize("name", [".agentops.yaml", ".agentops-ignore"])
+def test_a_local_dangling_symlink_is_not_the_defaults(git_repo: Path, tmp_path: Path, name: str) -> None:
+    if name != ".agentops.yaml":
+        write(".agentops.yaml", CONFIG)
+    os.symlink("nowhere", name)
+    msg = write(tmp_path / "msg", AGENT_BAD)
+
+    proc = run_cli("commit-msg", str(msg))
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"agentops-check: {name}: a symlink;")
+
+
+def test_a_local_ignore_file_symlink_to_the_environment_waives_nothing(git_repo: Path, tmp_path: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    bad = commit(AGENT_BAD, ("a.py", "x = 1\n"))
+    os.symlink("/proc/self/environ", ".agentops-ignore")
+
+    proc = run_cli("range", "HEAD~1..HEAD", env={**os.environ, "CANARY": f"{bad} ai-context-sections x"})
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "CANARY" not in proc.stdout + proc.stderr and ".agentops-ignore: a symlink" in proc.stderr
+
+
+def test_a_shallow_range_is_exit_3_with_the_fetch_to_run(git_repo: Path, tmp_path: Path) -> None:
+    base_sha = commit("chore: config", (".agentops.yaml", CONFIG))
+    for i in range(3):
+        commit(AGENT_BAD, (f"f{i}.py", "x = 1\n"))
+    head = git("rev-parse", "HEAD").strip()
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--depth=1", f"file://{git_repo}", str(clone))
+    git("fetch", "-q", "--depth=1", "origin", base_sha, cwd=clone)
+
+    proc = run_cli("ci", env=github_env(tmp_path, base_sha, head), cwd=clone)
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "git fetch" in proc.stderr
+
+
+# --- prepare-commit-msg judges every final message --------------------------------------------------
+
+
+def hooked_repo(git_repo: Path) -> dict[str, str]:
+    """Our prepare-commit-msg hook installed; this shell an agent's."""
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    hooks = Path(git("rev-parse", "--absolute-git-dir").strip()) / "hooks"
+    script = hooks / "prepare-commit-msg"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m agentops_hooks prepare-commit-msg "$@"\n')
+    script.chmod(0o755)
+    return {**os.environ, "CLAUDECODE": "1"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-m", "wip"],
+        ["-m", "wip", "-m", "# a"],
+        ["-C", "HEAD"],
+        ["--amend", "--no-edit"],
+        ["-F", "msg.txt"],
+    ],
+)
+def test_no_verify_commits_with_a_final_message_are_judged(git_repo: Path, argv: list[str]) -> None:
+    env = hooked_repo(git_repo)
+    write("msg.txt", "wip\n")
+    write("a.py", "x = 1\n")
+    git("add", "a.py")
+
+    proc = subprocess.run(["git", "commit", "--no-verify", *argv], capture_output=True, text=True, env=env)
+
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "refused" in proc.stderr + proc.stdout
+
+
+def test_a_planted_commit_source_file_does_not_skip_the_check(git_repo: Path, tmp_path: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    msg = write(tmp_path / "COMMIT_EDITMSG", AGENT_BAD)
+    state = Path(git("rev-parse", "--absolute-git-dir").strip()) / "agentops"
+    state.mkdir(exist_ok=True)
+    from agentops_hooks import sources
+
+    digest = sources.digest(str(msg))
+    (state / "commit-source.json").write_text(json.dumps({"source": "message", "checked": digest}))
+
+    proc = run_cli("commit-msg", str(msg))
+
+    assert proc.returncode == 1, proc.stdout
+
+
+# --- bounded work on hostile sizes and states --------------------------------------------------
+
+
+def test_a_github_event_without_base_is_one_line(git_repo: Path, tmp_path: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    event = write(tmp_path / "e.json", json.dumps({"pull_request": {"number": 1, "head": {"sha": "x"}}}))
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+
+    proc = run_cli("ci", env=env)
+
+    assert proc.returncode == 3
+    assert "internal error" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_list_as_the_event_payload_is_one_line(git_repo: Path, tmp_path: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    event = write(tmp_path / "e.json", "[1, 2]")
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+
+    proc = run_cli("ci", env=env)
+
+    assert proc.returncode == 3
+    assert "internal error" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_huge_rule_file_is_refused_quickly(git_repo: Path) -> None:
+    import time
+
+    write(".agentops.yaml", "version: 1\nrules:\n" + "  - id: r\n    kind: added-pattern\n" * 400_000)
+    start = time.perf_counter()
+    proc = run_cli("rules", "validate")
+    took = time.perf_counter() - start
+
+    assert proc.returncode == 3
+    assert took < 10, took
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_relative_cache_home_is_ignored(git_repo: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    msg = write("../msg", f"feat(parser): add the parser\n\n{GOOD_SECTIONS}")
+
+    proc = run_cli("commit-msg", str(msg), env={**os.environ, "XDG_CACHE_HOME": "rel-cache"})
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not Path("rel-cache").exists()
