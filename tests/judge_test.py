@@ -176,15 +176,31 @@ def test_a_shallow_range_is_exit_3_with_the_fetch_to_run(git_repo: Path, tmp_pat
     proc = run_cli("ci", env=github_env(tmp_path, base_sha, head), cwd=clone)
 
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "git fetch" in proc.stderr
+    assert f"cuts the range {base_sha}..{head} at {head[:12]}" in proc.stderr
+    assert "run `git fetch --unshallow origin`" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_shallow_clone_that_holds_the_whole_range_is_judged(git_repo: Path, tmp_path: Path) -> None:
+    base_sha = commit("chore: config", (".agentops.yaml", CONFIG))
+    shas = [commit(AGENT_BAD, (f"f{i}.py", "x = 1\n")) for i in range(3)]
+    head = shas[-1]
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--depth=4", f"file://{git_repo}", str(clone))  # the base is the boundary: outside the range
+
+    proc = run_cli("ci", env=github_env(tmp_path, base_sha, head), cwd=clone)
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert all(f"agentops: commit {sha[:7]} 'fix(parser): strip input'" in proc.stdout for sha in shas)
 
 
 # --- prepare-commit-msg judges every final message --------------------------------------------------
 
 
 def hooked_repo(git_repo: Path) -> dict[str, str]:
-    """Our prepare-commit-msg hook installed; this shell an agent's."""
+    """Our prepare-commit-msg hook installed; this shell an agent's; HEAD's message one no rule accepts."""
     commit("chore: config", (".agentops.yaml", CONFIG))
+    commit("wip", ("w.txt", "w\n"))  # what -C HEAD and --amend --no-edit reuse
     hooks = Path(git("rev-parse", "--absolute-git-dir").strip()) / "hooks"
     script = hooks / "prepare-commit-msg"
     script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m agentops_hooks prepare-commit-msg "$@"\n')
@@ -227,6 +243,93 @@ def test_a_planted_commit_source_file_does_not_skip_the_check(git_repo: Path, tm
     proc = run_cli("commit-msg", str(msg))
 
     assert proc.returncode == 1, proc.stdout
+
+
+EDITOR_FORMS = [  # (git commit arguments, whether git runs an editor), on git 2.39
+    (["-m", "a"], False),
+    (["-m", "a", "-m", "# b"], False),
+    (["-F", "msg.txt"], False),
+    (["-C", "HEAD"], False),
+    (["--amend", "--no-edit"], False),
+    (["-c", "HEAD", "--no-edit"], False),
+    (["--fixup", "HEAD"], False),
+    (["-c", "HEAD"], True),
+    (["-m", "a", "-e"], True),
+    ([], True),
+    (["--amend"], True),
+]
+
+
+def test_git_sets_git_editor_to_colon_exactly_when_no_editor_runs(git_repo: Path, tmp_path: Path) -> None:
+    """The signal prepare-commit-msg trusts, checked on the git that runs these tests."""
+    commit("feat: seed", ("seed", "s\n"))
+    hooks = Path(git("rev-parse", "--absolute-git-dir").strip()) / "hooks"
+    log = tmp_path / "seen"
+    for name in ("prepare-commit-msg", "commit-msg"):
+        (hooks / name).write_text(f'#!/bin/sh\necho "{name} ${{GIT_EDITOR-unset}} ${{GIT_INDEX_FILE:+index}}" >> "{log}"\n')
+        (hooks / name).chmod(0o755)
+    editor = write(tmp_path / "editor.sh", '#!/bin/sh\necho "feat: edited" > "$1"\n')
+    editor.chmod(0o755)
+    write("msg.txt", "feat: from a file\n")
+    env = {**os.environ, "GIT_EDITOR": str(editor)}
+    for i, (argv, edits) in enumerate(EDITOR_FORMS):
+        write("f.txt", f"{i}\n")
+        git("add", "f.txt")
+        log.write_text("")
+        subprocess.run(["git", "commit", "-q", *argv], check=True, env=env, capture_output=True)
+        seen = log.read_text().splitlines()
+        expected = str(editor) if edits else ":"
+        assert seen == [f"prepare-commit-msg {expected} index", f"commit-msg {expected} index"], argv
+
+
+def test_an_agents_final_message_that_says_why_passes_prepare_commit_msg(git_repo: Path) -> None:
+    env = hooked_repo(git_repo)
+    write("a.py", "x = 1\n")
+    git("add", "a.py")
+    good = f"feat(parser): add the parser\n\n{GOOD_SECTIONS}"
+
+    made = subprocess.run(["git", "commit", "--no-verify", "-m", good], capture_output=True, text=True, env=env)
+    again = subprocess.run(["git", "commit", "--no-verify", "--amend", "--no-edit"], capture_output=True, text=True, env=env)
+
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_an_editor_commit_gets_the_template_and_is_not_judged_before_the_editor(git_repo: Path, tmp_path: Path) -> None:
+    env = hooked_repo(git_repo)
+    editor = write(tmp_path / "editor.sh", f'#!/bin/sh\ncp "$1" "{tmp_path}/seen"\nprintf "%s" "$MSG" > "$1"\n')
+    editor.chmod(0o755)
+    write("a.py", "x = 1\n")
+    git("add", "a.py")
+    good = f"feat(parser): add the parser\n\n{GOOD_SECTIONS}"
+
+    proc = subprocess.run(["git", "commit", "-q"], capture_output=True, text=True, env={**env, "GIT_EDITOR": str(editor), "MSG": good})
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "# Context: why the change was needed" in (tmp_path / "seen").read_text()
+
+
+@pytest.mark.parametrize("source", ["commit", "message", "squash", "template"])
+def test_under_pre_commit_the_source_and_gits_signal_reach_the_hook(git_repo: Path, source: str) -> None:
+    """pre-commit passes only the file, the source in PRE_COMMIT_COMMIT_MSG_SOURCE, git's environment as is."""
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    msg = write("COMMIT_EDITMSG", AGENT_BAD)
+    env = {**os.environ, "PRE_COMMIT": "1", "PRE_COMMIT_COMMIT_MSG_SOURCE": source, "GIT_EDITOR": ":"}
+
+    proc = run_cli("prepare-commit-msg", str(msg), env=env)
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "commit refused by prepare-commit-msg" in proc.stdout + proc.stderr
+
+
+def test_a_merge_commit_is_left_to_history(git_repo: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    msg = write("MERGE_MSG", "Merge branch 'x'\n")
+
+    proc = run_cli("prepare-commit-msg", str(msg), "merge", env={**os.environ, "GIT_EDITOR": ":", "CLAUDECODE": "1"})
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert Path("MERGE_MSG").read_text() == "Merge branch 'x'\n"
 
 
 # --- bounded work on hostile sizes and states --------------------------------------------------
