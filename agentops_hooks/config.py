@@ -248,7 +248,7 @@ class _Loader:
             data = self.source.read(path, rulefile.MAX_BYTES)
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read: {e.strerror}") from None
-        rulefile.check_size(path, len(data))
+        rulefile.check_size(self._display(path), len(data))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:

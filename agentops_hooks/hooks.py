@@ -118,7 +118,7 @@ def agent_hook(runtime: str) -> int:
     except (OSError, UnicodeDecodeError) as e:
         raw = f"<unreadable: {e}>"
     answer = hook.decide(raw, runtime)
-    if answer.stdout:
+    if answer.stdout and sys.stdout is not None:  # closed: the exit code and stderr still carry the decision
         sys.stdout.write(answer.stdout + "\n")
         sys.stdout.flush()
     if answer.stderr:

@@ -368,6 +368,124 @@ def test_a_huge_rule_file_is_refused_quickly(git_repo: Path) -> None:
     assert proc.returncode == 3
     assert took < 10, took
     assert len(proc.stderr.strip().splitlines()) == 1
+    assert "rule files are at most 256 KB" in proc.stderr
+
+
+@pytest.mark.parametrize("size", [50 << 20, 5 << 20])
+def test_a_huge_rule_file_in_the_base_is_refused_quickly(git_repo: Path, tmp_path: Path, size: int) -> None:
+    import time
+
+    rule = "  - id: r\n    kind: added-pattern\n"
+    huge = ("team/rules.yaml", "version: 1\nrules:\n" + rule * (size // len(rule)))
+    base_sha = commit("chore: config", (".agentops.yaml", "version: 1\nextends: [team/rules.yaml]\n"), huge)
+    head = commit(AGENT_BAD, ("a.py", "x = 1\n"))
+    start = time.perf_counter()
+
+    proc = run_cli("ci", env=github_env(tmp_path, base_sha, head))
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert time.perf_counter() - start < 10
+    assert proc.stderr.startswith("agentops-check: team/rules.yaml:1:1: larger than 256 KB; rule files are at most 256 KB")
+
+
+def test_a_rule_file_just_under_the_bound_is_decided_in_seconds(git_repo: Path) -> None:
+    """The bound is what keeps the worst case short: a file of broken rules just under it."""
+    import time
+
+    rule = "  - id: r\n    kind: added-pattern\n"
+    write(".agentops.yaml", "version: 1\nrules:\n" + rule * (250_000 // len(rule)))
+    start = time.perf_counter()
+    proc = run_cli("rules", "validate")
+    took = time.perf_counter() - start
+
+    assert proc.returncode == 3 and "missing required key" in proc.stderr
+    assert took < 15, took
+
+
+def test_a_closed_stdout_is_one_line(git_repo: Path) -> None:
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    commit(AGENT_BAD, ("a.py", "x = 1\n"))
+    cmd = f'exec "{sys.executable}" -m agentops_hooks range HEAD~1..HEAD >&-'
+
+    proc = subprocess.run(["sh", "-c", cmd], capture_output=False, stderr=subprocess.PIPE, text=True)
+
+    assert proc.returncode == 3
+    assert proc.stderr.strip().splitlines() == [
+        "agentops-check: standard output is closed, so the findings cannot be shown; run with it open, or pass --output FILE"
+    ]
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if not p.is_symlink()}
+
+
+def test_the_commit_hooks_write_nothing_in_the_git_folder(git_repo: Path, tmp_path: Path) -> None:
+    """So a read-only .git cannot make them fail: no hand-off file, no state (the old commit-source.json)."""
+    commit("chore: config", (".agentops.yaml", CONFIG))
+    write("a.py", "x = 1\n")
+    git("add", "a.py")
+    msg = write(tmp_path / "msg", f"feat(parser): add the parser\n\n{GOOD_SECTIONS}")
+    git_dir = Path(git("rev-parse", "--absolute-git-dir").strip())
+    before = _tree(git_dir)
+    final = {**os.environ, "GIT_EDITOR": ":", "GIT_INDEX_FILE": str(git_dir / "index")}
+
+    codes = [
+        run_cli("prepare-commit-msg", str(msg), "message", env=final).returncode,
+        run_cli("commit-msg", str(msg), env=final).returncode,
+        run_cli("staged").returncode,
+        run_cli("prepare-commit-msg", str(msg), "", env={**os.environ, "GIT_INDEX_FILE": str(git_dir / "index")}).returncode,
+    ]
+
+    assert codes == [0, 0, 0, 0]
+    assert _tree(git_dir) == before
+
+
+def test_init_with_a_non_utf8_file_is_one_line(git_repo: Path) -> None:
+    Path(".pre-commit-config.yaml").write_bytes(b"repos: []\n# caf\xe9\n")
+
+    proc = run_cli("init")
+
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.endswith(".pre-commit-config.yaml:2:1: not UTF-8 text (byte 15); save the file as UTF-8 and run again")
+
+
+def test_the_crash_log_never_follows_a_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentops_hooks import crashlog
+
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    folder = cache / "agentops-hooks"
+    folder.mkdir(parents=True, mode=0o700)
+    tmp.mkdir()
+    victim = write(tmp_path / "victim", "theirs\n")
+    os.symlink(victim, folder / "crash.log")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp))
+
+    path = crashlog.write(ValueError("boom"))
+
+    assert victim.read_text() == "theirs\n"
+    assert path == str(tmp / f"agentops-hooks-{os.getuid()}" / "crash.log")
+    assert "ValueError: boom" in Path(path).read_text()
+    assert (os.stat(path).st_mode & 0o777, os.stat(Path(path).parent).st_mode & 0o777) == (0o600, 0o700)
+
+
+def test_the_crash_log_skips_a_folder_others_can_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentops_hooks import crashlog
+
+    shared = tmp_path / "tmp" / f"agentops-hooks-{os.getuid()}"
+    shared.mkdir(parents=True)
+    shared.chmod(0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")  # ignored: ~/.cache would be used, so point HOME away
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".cache").write_text("not a folder")  # the cache folder cannot be made
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+
+    path = crashlog.write(ValueError("boom"))
+
+    assert path == "(no private place to write a log)"
+    assert not (shared / "crash.log").exists() and not Path("relative").exists()
 
 
 def test_a_relative_cache_home_is_ignored(git_repo: Path) -> None:
