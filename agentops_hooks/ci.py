@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from agentops_hooks.errors import FatalError
 from agentops_hooks.values import frozen
@@ -44,25 +45,56 @@ def branch(env: Mapping[str, str]) -> str | None:
 
 def _github(env: Mapping[str, str]) -> Target:
     path = env.get("GITHUB_EVENT_PATH", "")
+    event = _payload(path)
+    name = env.get("GITHUB_EVENT_NAME", "")
+    pr = event.get("pull_request")
+    if pr is not None:
+        if not isinstance(pr, dict):
+            raise _malformed(path, "pull_request is not an object")
+        return Target(
+            "github",
+            _sha(path, pr, "base"),
+            _sha(path, pr, "head"),
+            title=_text(pr.get("title")),
+            body=_text(pr.get("body")),
+            branch=_text(pr["head"].get("ref")) or None,
+            event=name or "pull_request",
+        )
+    before, after = event.get("before"), event.get("after") or env.get("GITHUB_SHA", "HEAD")
+    if not isinstance(before, (str, type(None))) or not isinstance(after, str):
+        raise _malformed(path, "'before' and 'after' are not commit names")
+    return Target("github", None if not before or before == ZERO else before, after, event=name or "push")
+
+
+def _payload(path: str) -> dict[str, Any]:
+    """GitHub's event payload: a JSON object, or one line saying what is wrong with it."""
     try:
         with open(path, encoding="utf-8") as f:
             event = json.load(f)
     except (OSError, ValueError) as e:
         raise FatalError(f"cannot read the GitHub event payload GITHUB_EVENT_PATH={path!r}: {e}") from None
-    name = env.get("GITHUB_EVENT_NAME", "")
-    pr = event.get("pull_request") if isinstance(event, dict) else None
-    if isinstance(pr, dict):
-        return Target(
-            "github",
-            pr["base"]["sha"],
-            pr["head"]["sha"],
-            title=pr.get("title") or "",
-            body=pr.get("body") or "",
-            branch=pr["head"].get("ref"),
-            event=name or "pull_request",
-        )
-    before, after = event.get("before"), event.get("after") or env.get("GITHUB_SHA", "HEAD")
-    return Target("github", None if not before or before == ZERO else before, after, event=name or "push")
+    if not isinstance(event, dict):
+        raise _malformed(path, f"it is a JSON {type(event).__name__}, not an object")
+    return event
+
+
+def _sha(path: str, pr: dict[str, Any], side: str) -> str:
+    ref = pr.get(side)
+    sha = ref.get("sha") if isinstance(ref, dict) else None
+    if not isinstance(sha, str) or not sha:
+        raise _malformed(path, f"pull_request.{side}.sha is missing")
+    return sha
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _malformed(path: str, what: str) -> FatalError:
+    return FatalError(
+        f"the GitHub event payload GITHUB_EVENT_PATH={path!r} is not one GitHub writes ({what}):"
+        " run on a pull_request or push event, or pass --base REF"
+    )
 
 
 def _gitlab(env: Mapping[str, str]) -> Target:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from agentops_hooks import cache, packs, rulefile
+from agentops_hooks.configfiles import Revision, WorkTree
 from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import SEVERITIES, Rule
@@ -21,6 +22,7 @@ from agentops_hooks.rulespec import RuleSpec, compile_rule
 from agentops_hooks.values import field, frozen, replace
 
 DEFAULT_EXTENDS = ("builtin:core", "builtin:secrets")
+__all__ = ["Config", "Revision", "WorkTree", "find", "load"]  # the file sources are configfiles', named here too
 REPO_KEYS = ("exclude", "ignore", "agents", "include-merges", "approvers", "approvals", "allowed-signers")
 OVERRIDABLE = ("severity", "applies-to", "min-ai-share", "exemptible", "paths", "message", "hint", "factor", "redact", "description")
 
@@ -44,65 +46,21 @@ class Config:
     allowed_signers: str | None = None  # the allowed-signers file, relative to the repository root
 
 
-class WorkTree:
-    """Config and rule files as they are on disk."""
-
-    def read(self, path: str) -> bytes:
-        """The file's bytes; OSError when it cannot be read."""
-        with open(path, "rb") as f:
-            return f.read()
-
-    def is_file(self, path: str) -> bool:
-        """Whether the file exists."""
-        return os.path.isfile(path)
-
-
-class Revision(WorkTree):
-    """Config and rule files as a revision has them (`ci` judges a PR by its base's rules)."""
-
-    def __init__(self, rev: str, toplevel: str) -> None:
-        self.rev = rev
-        self.toplevel = os.path.realpath(toplevel)
-
-    def _rel(self, path: str) -> str | None:
-        rel = os.path.relpath(os.path.realpath(os.path.join(self.toplevel, path)), self.toplevel)
-        return None if rel.startswith("..") else rel.replace(os.sep, "/")
-
-    def read(self, path: str) -> bytes:
-        """The file at the revision (files outside the repository, such as built-in packs, from disk)."""
-        from agentops_hooks import gitrepo
-
-        rel = self._rel(path)
-        if rel is None:
-            return super().read(path)
-        data = gitrepo.file_at(self.rev, rel, self.toplevel)
-        if data is None:
-            raise OSError(2, f"not in revision {self.rev[:12]}")
-        return data
-
-    def is_file(self, path: str) -> bool:
-        """Whether the revision has the file."""
-        from agentops_hooks import gitrepo
-
-        rel = self._rel(path)
-        return super().is_file(path) if rel is None else gitrepo.file_at(self.rev, rel, self.toplevel) is not None
-
-
 def find(
     toplevel: str | None, explicit: str | None, environ: Mapping[str, str], source: WorkTree | None = None
 ) -> str | None:
     """--config, then AGENTOPS_CONFIG, then .agentops.yaml at the root; None: the defaults."""
-    source = source or WorkTree()
+    source = source or WorkTree(toplevel)
     chosen = explicit or environ.get("AGENTOPS_CONFIG")
     if chosen:
         if toplevel and not os.path.isabs(chosen) and isinstance(source, Revision):
             chosen = os.path.join(toplevel, chosen)
-        if not source.is_file(chosen):
+        if not source.exists(chosen):
             raise RuleFileError(f"{chosen}: config file not found (check --config / AGENTOPS_CONFIG)")
         return chosen
     if toplevel:
         candidate = os.path.join(toplevel, CONFIG_FILE)
-        if source.is_file(candidate):
+        if source.exists(candidate):
             return candidate
     return None
 
@@ -115,13 +73,13 @@ def load(
     source: WorkTree | None = None,
 ) -> Config:
     """Read the config (or the defaults) and everything it extends into one Config."""
-    loader = _Loader(trust_cache, toplevel, source or WorkTree())
+    loader = _Loader(trust_cache, toplevel, source or WorkTree(toplevel))
     if path is None:
         top = _File({"version": 1, "extends": list(DEFAULT_EXTENDS)})
         specs = loader.resolve("(defaults)", top, os.getcwd(), set())
     else:
         top = loader.read(path)
-        specs = loader.resolve(path, top, os.path.dirname(os.path.realpath(path)), set(), pack)
+        specs = loader.resolve(path, top, os.path.dirname(loader.source.place(path)), set(), pack)
     # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
     rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
     return _settings(path, top.doc, trust_cache, rules, specs, loader)
@@ -208,9 +166,10 @@ class _Loader:
     def read(self, path: str, shown: str | None = None) -> _File:
         """The file as validated data (and, validated now, its compiled rules)."""
         try:
-            data = self.source.read(path)
+            data = self.source.read(path, rulefile.MAX_BYTES)
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read: {e.strerror}") from None
+        rulefile.check_size(self._display(path), len(data))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -227,14 +186,8 @@ class _Loader:
         return _File(cache.validated(self._display(path), text, validate, self.trust_cache), tuple(compiled))
 
     def _display(self, path: str) -> str:
-        if self.toplevel:
-            try:
-                rel = os.path.relpath(os.path.realpath(path), os.path.realpath(self.toplevel)).replace(os.sep, "/")
-                if not rel.startswith("../"):
-                    return rel
-            except ValueError:
-                pass
-        return path
+        rel = self.source.rel(path) if self.toplevel else None
+        return rel or path
 
     def resolve(self, path: str, file: _File, base: str, seen: set[str], pack: str = "local") -> list[RuleSpec]:
         """Rules of the file and what it extends, with its overrides, disable and floor applied."""
@@ -274,12 +227,12 @@ class _Loader:
 
     def _root(self, base: str) -> str:
         """What a relative `extends` may reach: the repository, or a file's own folder outside one (a pack)."""
-        real = os.path.realpath(base)
-        if self.toplevel:
-            top = os.path.realpath(self.toplevel)
-            if _inside(real, top):
-                return top
-        return real
+        if self._in_repo(base):
+            return self.source.place(self.toplevel or "")
+        return os.path.realpath(base)  # a pack's own folder, wherever it is installed
+
+    def _in_repo(self, path: str) -> bool:
+        return self.toplevel is not None and self.source.rel(path) is not None
 
     def _target(self, ref: str, base: str, path: str) -> tuple[str, str]:
         if ref.startswith(("builtin:", "pkg:")):
@@ -294,13 +247,19 @@ class _Loader:
                 " relative to this file (builtin: and pkg: packs load shared rules)"
             )
         root = self._root(base)
-        target = os.path.realpath(os.path.join(base, ref))  # symlinks followed: a link that escapes is caught below
+        joined = os.path.join(base, ref)
+        # in the repository taken as written: a symlink on the way is refused when the file is read
+        target = self.source.place(joined) if self._in_repo(base) else os.path.realpath(joined)
         if not _inside(target, root):
             raise RuleFileError(
                 f"{self.locate(path, ['extends'])}: extends '{ref}': resolves outside the repository ({target});"
                 " extended files must stay inside it (builtin: and pkg: packs load shared rules)"
             )
-        if not self.source.is_file(target):
+        try:
+            found = self.source.exists(target)
+        except RuleFileError as e:
+            raise RuleFileError(f"{self.locate(path, ['extends'])}: extends '{ref}': {e}") from None
+        if not found:
             raise RuleFileError(f"{self.locate(path, ['extends'])}: extends '{ref}': no such file ({target})")
         return target, self._display(target)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from agentops_hooks import agents, config, exemptions, gitrepo, rulefile
 from agentops_hooks.approvals import DEFAULT, Approvals, SignedBook
-from agentops_hooks.errors import RuleFileError
+from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.names import IGNORE_FILE
 from agentops_hooks.values import field, frozen, replace
 
@@ -46,7 +46,7 @@ def open_context(
 ) -> Context:
     """Find the repository and load its config (from `rules_rev` when given, as `ci` does)."""
     repo = gitrepo.repo_info()
-    source = config.Revision(rules_rev, repo.toplevel) if rules_rev else config.WorkTree()
+    source = config.Revision(rules_rev, repo.toplevel) if rules_rev else config.WorkTree(repo.toplevel)
     path = config.find(repo.toplevel, config_path, environ, source)
     cfg = config.load(path, trust_cache and rules_rev is None, repo.toplevel, source=source)
     sigs = signatures(cfg.agents)
@@ -70,11 +70,18 @@ def _signers(repo: gitrepo.RepoInfo, cfg: config.Config, source: config.WorkTree
         raise RuleFileError(f"{cfg.path}: allowed-signers '{name}' cannot be read: {e.strerror or e}") from None
 
 
+MAX_IGNORE_BYTES = 4 << 20  # some 50,000 waived commits
+
+
 def _ignore_file(toplevel: str, source: config.WorkTree) -> dict[str, dict[str, str]]:
+    """The waived commits; a symlink, folder or submodule there is a RuleFileError (it could waive anything)."""
     try:
-        return exemptions.parse_ignore_file(source.read(os.path.join(toplevel, IGNORE_FILE)).decode("utf-8", "replace"))
+        data = source.read(os.path.join(toplevel, IGNORE_FILE), MAX_IGNORE_BYTES)
     except OSError:
         return {}
+    if len(data) > MAX_IGNORE_BYTES:
+        raise FatalError(f"{IGNORE_FILE}: larger than {MAX_IGNORE_BYTES >> 20} MB; ignore files are at most {MAX_IGNORE_BYTES >> 20} MB")
+    return exemptions.parse_ignore_file(data.decode("utf-8", "replace"))
 
 
 def signatures(settings: Mapping[str, Any]) -> tuple[agents.Signature, ...]:

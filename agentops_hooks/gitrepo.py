@@ -13,7 +13,7 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
@@ -237,18 +237,32 @@ def opened(cwd: str | None = None) -> Iterator[gitpython.Repo]:
         yield repo
 
 
-def entry_at(rev: str, path: str, cwd: str | None = None) -> Entry | None:
-    """What a revision's tree holds at `path` (mode and blob bytes), or None when it holds nothing there."""
+def entry_at(rev: str, path: str, cwd: str | None = None, limit: int | None = None) -> Entry | None:
+    """What a revision's tree holds at `path` (mode and blob bytes), or None when it holds nothing there.
+
+    The path is walked one folder at a time: when something on the way is not a folder (a symlink
+    or a gitlink standing for `dir/`), that entry is returned, its own `path` shorter than the one
+    asked. `limit` reads at most that many bytes and one more, so a caller can refuse a huge blob
+    without holding it.
+    """
     import git as gitpython
 
     with opened(cwd) as repo:
         try:
-            obj = repo.commit(rev).tree / path
-        except (KeyError, ValueError, gitpython.BadName, gitpython.BadObject):
+            obj: Any = repo.commit(rev).tree
+        except (ValueError, gitpython.BadName, gitpython.BadObject):
             return None
+        parts = path.split("/")
+        for i, part in enumerate(parts):
+            try:
+                obj = obj[part]
+            except KeyError:
+                return None
+            if obj.type != "tree" and i < len(parts) - 1:
+                break
         mode = f"{obj.mode:06o}"
-        data = obj.data_stream.read() if obj.type == "blob" else None
-        return Entry(path, mode, data)
+        data = obj.data_stream.read(-1 if limit is None else limit + 1) if obj.type == "blob" else None
+        return Entry("/".join(parts[: i + 1]), mode, data)
 
 
 def file_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:

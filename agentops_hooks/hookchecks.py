@@ -16,7 +16,8 @@ TEMPLATE = (
     "{c} Learning: what the next person or agent should know\n"
     "{c} Impact: what it changes for users\n"
 )
-NO_CHECK_SOURCES = ("merge", "squash", "commit")
+MERGE = "merge"  # git's commit source for a merge commit
+TEMPLATE_SOURCES = ("", "message", "template")  # an editor will open a new message: help it say why
 
 
 def staged(ctx: Context) -> CommitResult:
@@ -29,9 +30,12 @@ def staged(ctx: Context) -> CommitResult:
             sizes.close()
 
 
-def message_file(ctx: Context, path: str, source: str | None = None) -> CommitResult:
-    """The message git will record together with the staged change: every commit-level rule."""
-    msg = sources.read_message_file(path, ctx.repo.git_dir, source)
+def message_file(ctx: Context, path: str, editing: bool | None = None) -> CommitResult:
+    """The message git will record together with the staged change: every commit-level rule.
+
+    `editing`: whether an editor ran (git then strips comment lines); None when not known.
+    """
+    msg = sources.read_message_file(path, ctx.repo.git_dir, editing)
     sizes = blob_sizes(ctx)
     try:
         commit = sources.with_message(sources.staged(git_dir=ctx.repo.git_dir), msg, "commit-msg")
@@ -41,29 +45,29 @@ def message_file(ctx: Context, path: str, source: str | None = None) -> CommitRe
             sizes.close()
 
 
-def commit_msg(ctx: Context, path: str) -> CommitResult | None:
-    """The commit-msg stage; None when prepare-commit-msg already checked this very message."""
-    rec = sources.recorded(ctx.repo.git_dir, consume=True) or {}
-    if rec.get("source") == "message" and rec.get("checked") == sources.digest(path):
-        return None
-    return message_file(ctx, path, rec.get("source"))
+def commit_msg(ctx: Context, path: str, editing: bool | None = None) -> CommitResult:
+    """The commit-msg stage: always judged (no hand-off from prepare-commit-msg; any file we left, an agent could plant)."""
+    return message_file(ctx, path, editing)
 
 
-def prepare(ctx: Context, path: str, source: str) -> CommitResult | None:
-    """prepare-commit-msg: check -m/-F messages (it runs even under --no-verify); template for the editor."""
-    if source in NO_CHECK_SOURCES:
-        sources.record(ctx.repo.git_dir, source, None)
+def prepare(ctx: Context, path: str, source: str, final: bool) -> CommitResult | None:
+    """prepare-commit-msg (git runs it even under --no-verify): judge every message that is final here.
+
+    `final` is git's own signal: it sets GIT_EDITOR=: for the hook exactly when no editor will run
+    (-m, -F, -C, --amend --no-edit, -c --no-edit…), whatever the message looks like. A merge
+    commit is judged as `include-merges` says, in history; an edited message gets the template.
+    """
+    if source == MERGE:
         return None
     if ctx.config.agents.get("stamp-trailer"):
         _stamp_trailer(path)
-    with open(path, encoding="utf-8", errors="replace") as f:
-        text = f.read()
-    if source == "message" and not message.looks_edited(text):
-        sources.record(ctx.repo.git_dir, source, sources.digest(path))
-        return message_file(ctx, path, source)
-    sources.record(ctx.repo.git_dir, source, None)
-    if not re.search(r"(?im)^\W*context\b", text):
-        _insert_template(path, text)
+    if final:
+        return message_file(ctx, path, editing=False)
+    if source in TEMPLATE_SOURCES:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        if not re.search(r"(?im)^\W*context\b", text):
+            _insert_template(path, text)
     return None
 
 

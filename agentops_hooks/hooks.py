@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from agentops_hooks.boundary import say
@@ -66,16 +67,15 @@ def commit_msg(opts: Options, message_file: str) -> int:
     from agentops_hooks.outputs import write_outputs
 
     require_file(message_file)
-    ctx = open_context(opts.config, environ(), inline_allow=opts.inline_allow)
-    result = hookchecks.commit_msg(ctx, message_file)
-    if result is None:  # prepare-commit-msg checked this very message already
-        return ExitCode.OK
+    env = environ()
+    ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+    result = hookchecks.commit_msg(ctx, message_file, _editing(env))
     note = f"commit refused (your message is kept in {message_file})"
     return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
 
 
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
-    """The prepare-commit-msg hook: git runs it even under --no-verify, so -m/-F commits are checked here."""
+    """The prepare-commit-msg hook: git runs it even under --no-verify, so every final message is judged here."""
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
@@ -84,11 +84,23 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> 
     env = environ()
     source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = hookchecks.prepare(ctx, message_file, source)
+    result = hookchecks.prepare(ctx, message_file, source, final=_editing(env) is False)
     if result is None:
         return ExitCode.OK
     note = f"commit refused by prepare-commit-msg, which runs even under --no-verify (your message is kept in {message_file})"
     return write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules)
+
+
+def _editing(env: Mapping[str, str]) -> bool | None:
+    """Whether an editor runs on this commit's message, as git tells its commit hooks (None: not run by git).
+
+    git sets GIT_EDITOR=: for prepare-commit-msg and commit-msg exactly when no editor will run
+    (checked on git 2.39 in tests/judge_ci_hooks_bounds_test.py), and GIT_INDEX_FILE for every commit hook;
+    pre-commit passes both through.
+    """
+    if env.get("GIT_EDITOR") == ":":
+        return False
+    return True if "GIT_INDEX_FILE" in env else None
 
 
 def require_file(path: str) -> None:
@@ -106,7 +118,7 @@ def agent_hook(runtime: str) -> int:
     except (OSError, UnicodeDecodeError) as e:
         raw = f"<unreadable: {e}>"
     answer = hook.decide(raw, runtime)
-    if answer.stdout:
+    if answer.stdout and sys.stdout is not None:  # closed: the exit code and stderr still carry the decision
         sys.stdout.write(answer.stdout + "\n")
         sys.stdout.flush()
     if answer.stderr:

@@ -36,7 +36,7 @@ class Options:
 
 def default_color() -> bool:
     """Colour on a terminal, unless NO_COLOR is set."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def write_outputs(
@@ -75,9 +75,16 @@ def emit(lines: Iterable[str], path: str | None) -> None:
     """Write lines to stdout, or to a file when a path is given."""
     if path is None:
         out = sys.stdout
-        for line in lines:
-            out.write(line + "\n")
-        out.flush()
+        if out is None:  # started with stdout closed (`>&-`): the verdict is still the exit code
+            raise FatalError("standard output is closed, so the findings cannot be shown; run with it open, or pass --output FILE")
+        try:
+            for line in lines:
+                out.write(line + "\n")
+            out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as e:  # a full disk, /dev/full, a closed descriptor
+            raise FatalError(f"cannot write the findings to standard output: {e.strerror}; pass --output FILE") from None
         return
     try:
         with open(path, "w", encoding="utf-8") as f:

@@ -17,7 +17,7 @@ def range_revs(spec: str | None, base: str | None, environ: Mapping[str, str]) -
     if base:
         head = gitrepo.resolve("HEAD")
         merge_base = gitrepo.git("merge-base", "--", gitrepo.resolve(base), head).decode().strip()
-        return [f"{merge_base}..{head}"]
+        return complete([f"{merge_base}..{head}"])
     if spec is None:
         pushed = _pushed(environ)
         if not isinstance(pushed, str):
@@ -26,7 +26,7 @@ def range_revs(spec: str | None, base: str | None, environ: Mapping[str, str]) -
     if ".." in spec:
         left, _, right = spec.partition("...") if "..." in spec else spec.partition("..")
         sep = "..." if "..." in spec else ".."
-        return [f"{gitrepo.resolve(left or 'HEAD')}{sep}{gitrepo.resolve(right or 'HEAD')}"]
+        return complete([f"{gitrepo.resolve(left or 'HEAD')}{sep}{gitrepo.resolve(right or 'HEAD')}"])
     return [gitrepo.resolve(spec)]
 
 
@@ -54,4 +54,30 @@ def ci_revs(target: ci.Target) -> list[str]:
 
             raise GitError(f"the base {target.base[:12]} is not in this shallow clone; {SHALLOW_FIX}") from None
         raise
-    return [f"{base}..{head}"]
+    return complete([f"{base}..{head}"])
+
+
+def complete(revs: list[str]) -> list[str]:
+    """The revisions, when every commit they select is in this clone with its parents.
+
+    In a shallow clone git treats a boundary commit (listed in `.git/shallow`) as a root: a range
+    reaching one would be judged on a cut history, its first commit against nothing and the commits
+    below it never. That is exit 3 with the fetch that makes the range whole.
+    """
+    if not gitrepo.repo_info().shallow:
+        return revs
+    path = gitrepo.git("rev-parse", "--git-path", "shallow").decode("utf-8", "surrogateescape").strip()
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            boundaries = set(f.read().split())
+    except OSError:
+        return revs
+    for sha in gitrepo.git("rev-list", *revs, "--").decode().split():
+        if sha in boundaries:
+            remote = (gitrepo.git("remote").decode().split() or ["REMOTE"])[0]
+            raise GitError(
+                f"this shallow clone cuts the range {' '.join(revs)} at {sha[:12]} (its parents were not fetched):"
+                f" run `git fetch --unshallow {remote}`; in CI fetch the whole history"
+                " (GitHub Actions `actions/checkout` with `fetch-depth: 0`, GitLab CI `variables: {GIT_DEPTH: 0}`)"
+            )
+    return revs

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -62,6 +63,8 @@ def read_yaml(path: str, text: str) -> Any:
         raise RuleFileError(f"{path}:1:1: invalid YAML: {str(e).splitlines()[0]}") from None
 
 
+MAX_BYTES = 256 * 1024  # 7 times the largest built-in pack; parsing this much takes seconds, 50 MB took minutes
+MAX_ERRORS_RANKED = 50  # schema errors weighed to pick the one to report
 MAX_DEPTH = 64  # far deeper than any rule file; the YAML composer recurses per level
 
 
@@ -91,6 +94,15 @@ def _refuse_references(path: str, events: Iterable[Any]) -> None:
             raise RuleFileError(f"{where}: YAML tags ({tag}) are not allowed here; remove the tag")
 
 
+def check_size(path: str, size: int) -> None:
+    """Refuse a file over the bound before anything parses it (YAML is parsed at about 50 KB a second)."""
+    if size > MAX_BYTES:
+        raise RuleFileError(
+            f"{path}:1:1: larger than {MAX_BYTES // 1024} KB; rule files are at most {MAX_BYTES // 1024} KB"
+            " (split the rules into files that extend each other)"
+        )
+
+
 def load_text(path: str, text: str) -> dict[str, Any]:
     """A rule or config file as validated plain data; any problem is one RuleFileError line."""
     return load_rules(path, text)[0]
@@ -98,6 +110,7 @@ def load_text(path: str, text: str) -> dict[str, Any]:
 
 def load_rules(path: str, text: str, use_cache: bool = True) -> tuple[dict[str, Any], tuple[Rule, ...]]:
     """The file as validated plain data, and its rules compiled (which proves their patterns)."""
+    check_size(path, len(text))
     if "\x00" in text:
         raise RuleFileError(f"{path}:1:1: this is not a YAML text file (it contains NUL bytes)")
     doc = read_yaml(path, text)
@@ -125,7 +138,9 @@ def validate(path: str, doc: Any) -> None:
     from jsonschema.exceptions import best_match
 
     errors = (e for e in _validator(Draft202012Validator).iter_errors(doc) if not _spurious(doc, e))
-    err = best_match(errors, key=_error_rank)
+    # the best of the first errors (they come in document order): a file with thousands of broken
+    # rules is then refused in the time of its first few, not of all of them
+    err = best_match(itertools.islice(errors, MAX_ERRORS_RANKED), key=_error_rank)
     if err is not None:
         where, what = _explain(doc, list(err.absolute_path), err)
         raise RuleFileError(f"{path}:{where}: {what}")

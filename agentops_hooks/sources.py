@@ -84,14 +84,11 @@ def staged(cwd: str | None = None, git_dir: str | None = None) -> Commit:
     )
 
 
-RECORD = ("agentops", "commit-source.json")
-
-
-def read_message_file(path: str, git_dir: str, source: str | None = None, cwd: str | None = None) -> Message:
+def read_message_file(path: str, git_dir: str, editing: bool | None = None, cwd: str | None = None) -> Message:
     """The message git will record from a hook's message file (SPEC §2 cleanup rules).
 
-    `source` is git's commit source when the caller knows it (prepare-commit-msg), else the one our
-    prepare-commit-msg hook recorded, else a heuristic: git's editor template or scissors in the file.
+    `editing` is whether an editor ran, as git told the hook (GIT_EDITOR=: when none did); when it
+    is not known (the command run by hand), a heuristic: git's editor template or scissors in the file.
     """
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "replace").replace("\r\n", "\n")
@@ -99,44 +96,18 @@ def read_message_file(path: str, git_dir: str, source: str | None = None, cwd: s
     comment = conf.get("core.commentstring") or conf.get("core.commentchar") or "#"
     if comment == "auto":
         comment = message.guess_comment_char(text)
-    if source is None:
-        source = (recorded(git_dir) or {}).get("source")
-    editing = source == "" or message.looks_edited(text, comment)
+    if editing is None:
+        editing = message.looks_edited(text, comment)
     mode = conf.get("commit.cleanup", "default")
     return message.parse(message.cleanup(text, mode, comment, editing))
 
 
 def digest(path: str) -> str:
-    """A hash of the message file, to know the commit-msg stage sees what prepare-commit-msg checked."""
+    """A hash of a message file's bytes."""
     from agentops_hooks.hashing import digest as content_digest
 
     with open(path, "rb") as f:
         return content_digest(f.read())
-
-
-def record(git_dir: str, source: str, checked: str | None) -> None:
-    """Leave git's commit source (and the digest of a message already checked) for commit-msg."""
-    import json
-
-    folder = os.path.join(git_dir, RECORD[0])
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, RECORD[1]), "w", encoding="utf-8") as f:
-        json.dump({"source": source, "checked": checked}, f)
-
-
-def recorded(git_dir: str, consume: bool = False) -> dict[str, str | None] | None:
-    """What prepare-commit-msg recorded for this commit; `consume` removes it (a record never outlives its commit)."""
-    import json
-
-    path = os.path.join(git_dir, *RECORD)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        if consume:
-            os.remove(path)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def with_message(commit: Commit, msg: Message, source: str) -> Commit:

@@ -419,10 +419,13 @@ def test_rules_validate_in_process_is_ok_or_one_line_exit_3(
 def test_huge_rule_file_is_loaded_or_refused_quickly() -> None:
     TRIED["huge"] += 1
     rule = VALID.split("rules:\n", 1)[1].split("  - id: subject")[0]
-    text = "version: 1\nrules:\n" + "".join(rule.replace("no-hack", f"no-hack-{i}") for i in range(1000))
-    assert len(rulefile.load_text("big.yaml", text)["rules"]) == 1000
+    text = "version: 1\nrules:\n" + "".join(rule.replace("no-hack", f"no-hack-{i}") for i in range(800))
+    assert len(rulefile.load_text("big.yaml", text)["rules"]) == 800  # ~230 KB: just under the bound
     with pytest.raises(RuleFileError, match=r"^big.yaml:\d+:\d+: "):
         rulefile.load_text("big.yaml", text + "  - id: [oops\n")
+    more = text + "".join(rule.replace("no-hack", f"no-hack-x{i}") for i in range(200))  # 1000 rules, ~290 KB
+    with pytest.raises(RuleFileError, match=r"^big.yaml:1:1: larger than 256 KB; rule files are at most 256 KB"):
+        rulefile.load_text("big.yaml", more)
 
 
 MESSAGES = {

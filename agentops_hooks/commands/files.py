@@ -36,6 +36,10 @@ def read_text(path: str) -> str | None:
         return None
     except OSError as e:
         raise FatalError(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        with open(path, "rb") as f:
+            line = f.read(e.start).count(b"\n") + 1
+        raise FatalError(f"{path}:{line}:1: not UTF-8 text (byte {e.start}); save the file as UTF-8 and run again") from None
 
 
 def write(edits: Iterable[FileEdit], root: str = "") -> None:
