@@ -14,6 +14,7 @@ ANY_VALUE = {  # set to anything, these skip hooks or redirect what judges a com
         HUSKY_SKIP_HOOKS="skips the husky hooks", LEFTHOOK_EXCLUDE="skips lefthook hooks",
         PRE_COMMIT_ALLOW_NO_CONFIG="lets pre-commit run without its config", PRE_COMMIT_HOME="points pre-commit at other installed hooks",
         AGENTOPS_CONFIG="points the agentops hooks at another config", GIT_EXEC_PATH="runs git commands from another folder",
+        AGENTOPS_GUARD="is the person's one-time pass of the reference-transaction guard: skips the hook that judges a branch update",
         GIT_ATTR_SOURCE="reads attributes that may hide content from the checks", GIT_TEMPLATE_DIR="installs other hooks into new repositories",
     ),
 }
