@@ -16,6 +16,9 @@ ANY_VALUE = {  # set to anything, these skip hooks or redirect what judges a com
         AGENTOPS_CONFIG="points the agentops hooks at another config", GIT_EXEC_PATH="runs git commands from another folder",
         AGENTOPS_GUARD="is the person's one-time pass of the reference-transaction guard: skips the hook that judges a branch update",
         GIT_ATTR_SOURCE="reads attributes that may hide content from the checks", GIT_TEMPLATE_DIR="installs other hooks into new repositories",
+        XDG_CONFIG_HOME="replaces the global git config that may hold the hooks folder",
+        GIT_DIR="points git at another repository folder, whose hooks judge nothing",
+        GIT_COMMON_DIR="points git at another repository folder, whose hooks judge nothing",
     ),
 }
 AGENT_MARKS = ("CLAUDE", "CODEX", "GEMINI", "CURSOR", "COPILOT", "AIDER", "AI_AGENT", "AGENT", "OPENCODE", "CRUSH", "AMP_")
@@ -43,6 +46,8 @@ def check(name: str, value: str, ctx: Ctx, how: str = "") -> None:
             ctx.block("unreadable", "GIT_CONFIG_PARAMETERS is only known when the command runs")
     elif name.startswith("GIT_CONFIG_KEY_"):
         git.config_pair(value + "=", ctx, name)
+    elif name == "HOME":
+        ctx.block("hooks-path", f"`{shown}` changes which global git config applies, which may hold the hooks folder")
     elif name == "XDG_CACHE_HOME":
         ctx.block("hooks-path", f"`{shown}` points the agentops hooks at another cache")
     elif not value and agent_mark(name):

@@ -62,6 +62,10 @@ def git(args: list[str], ctx: Ctx, cwd: tuple[str, ...]) -> None:
         ctx.block("plumbing", f"`git {sub}` {PLUMBING[sub]}")
     elif sub == "update-ref":
         _update_ref(rest, ctx)
+    elif sub == "symbolic-ref" and len([a for a in rest if not a.startswith("-")]) > 1:
+        ctx.block("plumbing", "`git symbolic-ref NAME REF` repoints a branch without running any hook")
+    elif sub == "hash-object" and "-w" in rest and any(a in ("-t", "--type") or a.startswith("--type=") for a in rest):
+        ctx.block("plumbing", "`git hash-object -t … -w` writes a commit or tree object without running any hook")
     elif sub in PATH_WRITERS:
         _paths(sub, rest, ctx, cwd)
     elif sub not in BUILTINS:
@@ -86,6 +90,8 @@ def _global(args: list[str], i: int, ctx: Ctx) -> int:
         ctx.block("hooks-path", "`git --exec-path=…` runs git commands from another folder, which may skip the hooks")
     elif name == "--attr-source":
         ctx.block("hooks-path", "`git --attr-source` reads attributes that may hide content from the checks")
+    elif name == "--git-dir":
+        ctx.block("hooks-path", "`git --git-dir=…` points git at another repository folder, whose hooks judge nothing")
     return i + 1 + takes
 
 
@@ -175,8 +181,8 @@ def _update_ref(rest: list[str], ctx: Ctx) -> None:
     refs = [a for a in rest if not a.startswith("-")]
     if refs and ("-d" not in rest or refs[0] in ("HEAD", "@")):
         ref = refs[0]
-        if ANY in ref or ref.startswith("refs/heads/") or ref in ("HEAD", "@") or "/" not in ref:
-            ctx.block("plumbing", f"`git update-ref {ref}` moves a branch without running any hook")
+        if not ref.startswith("refs/tags/"):  # a remote-tracking ref counts as reviewed: moving it lands commits too
+            ctx.block("plumbing", f"`git update-ref {ref}` moves a ref without running any hook")
 
 
 def _paths(sub: str, rest: list[str], ctx: Ctx, cwd: tuple[str, ...]) -> None:

@@ -34,6 +34,10 @@ _TABLE = """
 .git/packed-refs         file      the branches (packed-refs)
 .git/HEAD                file      HEAD
 .git/info/attributes     file      the repository's git attributes
+.git/worktrees           tree      the linked worktrees' git folders and configs
+.gitconfig               file      the global git config (it may set the hooks folder)
+.config/git/config       file      the global git config (it may set the hooks folder)
+.config/git/attributes   file      the global git attributes
 .git/agentops            tree      the agentops hook state
 .gitattributes           file      git attributes
 .pre-commit-config.yaml  file      the pre-commit config
