@@ -24,7 +24,7 @@ ENV = {
 }
 # as installed for real: pip compiles bytecode, so let the warm-up run write it for the editable checkout too
 ENV.pop("PYTHONDONTWRITEBYTECODE", None)
-for _var in ("CLAUDECODE", "CLAUDE_CODE_CHILD_SESSION", "CODEX_THREAD_ID", "GEMINI_CLI", "CURSOR_AGENT", "AI_AGENT"):
+for _var in ("CLAUDECODE", "CLAUDE_CODE_CHILD_SESSION", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "GEMINI_CLI", "CURSOR_AGENT", "AI_AGENT"):
     ENV.pop(_var, None)
 
 

@@ -150,6 +150,8 @@ def _verdict(
     ("env", "expected"),
     [
         ((("CLAUDE_CODE_CHILD_SESSION", "1"),), ("ai", ("claude-code",))),
+        ((("CLAUDECODE", "1"), ("CLAUDE_CODE_SESSION_ID", "3f2a")), ("ai", ("claude-code",))),  # the Bash tool's shell
+        ((("CLAUDECODE", "1"),), ("human", ())),  # also an IDE's integrated terminal: weak alone
         ((("CODEX_THREAD_ID", "t-1"),), ("ai", ("codex",))),
         ((("GEMINI_CLI", "1"),), ("ai", ("gemini",))),
         ((("CURSOR_AGENT", "1"),), ("ai", ("cursor",))),

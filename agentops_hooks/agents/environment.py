@@ -29,6 +29,7 @@ def _e(agent: str, *needs: tuple[str, str], strong: bool = True) -> Shell:
 ANY = "."
 SHELLS: tuple[Shell, ...] = (
     _e("claude-code", ("CLAUDE_CODE_CHILD_SESSION", ANY)),  # only Claude Code's own subprocesses
+    _e("claude-code", ("CLAUDE_CODE_SESSION_ID", ANY)),  # Bash tool, hook and MCP subprocesses; not IDE terminals
     _e("claude-code", ("CLAUDE_CODE_ACTION", ANY)),
     _e("claude-code", ("CLAUDE_CODE_REMOTE", ANY)),
     _e("claude-code", ("CLAUDE_CODE_IS_COWORK", ANY)),
@@ -73,7 +74,6 @@ AGENT_ENV: tuple[str, ...] = tuple(
     dict.fromkeys(
         (
             *(name for shell in SHELLS for name, _ in shell.needs),
-            "CLAUDE_CODE_SESSION_ID",
             "CLAUDE_CODE_ENTRYPOINT",
             "CODEX_CI",
             "COPILOT_CLI",
