@@ -194,7 +194,7 @@ def _runtime(runtime: str, rel: str, text: str, toplevel: str, environ: Mapping[
             f"{runtime}'s hook runs `{program}`, which is not found here",
             "pip install agentops-hooks where the agent runs, or name the command by its full path",
         )
-    return Check("OK", rel, f"{runtime} runs {commands[0]} ({path})")
+    return Check("OK", rel, f"{runtime} runs {commands[0].split(';')[0]} ({path})")
 
 
 def our_config(toplevel: str, environ: Mapping[str, str]) -> Check:
