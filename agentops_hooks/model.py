@@ -27,6 +27,7 @@ class Line:
 
 
 WINDOW = 1 << 16  # a file's added (or removed) lines are searched in texts of about this size
+LONG_LINE, OVERLAP = 1 << 20, 1 << 10  # a line longer than LONG_LINE is searched in overlapping pieces
 
 
 @frozen
@@ -116,6 +117,14 @@ class FileChange:
                 yield data[start:cut]
                 start = cut + 1
             carry = data[start:]
+            if len(carry) > LONG_LINE:  # a line too long to wait for the end of (a hostile one-line file)
+                begin = carry.rfind(b"\n") + 1
+                if begin:
+                    yield carry[: begin - 1]
+                # the rest continues as a line of the same sign, overlapping so a match across the
+                # cut is still found (a line number after such a line counts each piece)
+                yield carry[begin:-OVERLAP]
+                carry = carry[begin : begin + 1] + carry[-OVERLAP:]
         if carry:
             yield carry
 

@@ -26,7 +26,7 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
     keywords = rule.compiled.regex("keywords")
     whole = rule.compiled.regexes["pattern-text"]
     for change in commit.files:
-        if change.binary or not rule.selects(change.path):
+        if (change.binary and rule.exemptible) or not rule.selects(change.path):  # binaries hide no secret
             continue
         # one search over the file's lines joined rules most files out; only a hit looks line by line
         texts = change.texts(removed)
