@@ -228,7 +228,9 @@ def _section(
     cur.pos = hunks + 1
     binary = binary or _sniff(cur)
     patch, counts, reread, size = _hunks(cur, budget, spill)
-    return binary or size > BIG, patch, counts, reread
+    if binary or size > BIG:  # counted as git counts a binary (no lines); its bytes stay readable
+        return True, patch, (0, 0), reread
+    return False, patch, counts, reread
 
 
 def _sniff(cur: Cursor) -> bool:
