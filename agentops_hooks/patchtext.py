@@ -16,8 +16,9 @@ def windows(blocks: Iterable[bytes], size: int) -> Iterator[bytes]:
     """The hunks in pieces of about `size` bytes, each ending at a line end (the newline dropped).
 
     A line longer than LONG_LINE (a hostile one-line file) is not waited for: it is cut, and the
-    rest continues as a line of the same sign overlapping OVERLAP bytes, so a match across the cut
-    is still found (a line number after such a line counts each piece). Memory stays bounded.
+    rest continues as a line of the same sign repeating its last OVERLAP bytes, so a match across
+    the cut is still found (one within those bytes may be found twice; a line number after such a
+    line counts each piece). Memory stays bounded.
     """
     carry = b""
     for block in blocks:
@@ -31,7 +32,7 @@ def windows(blocks: Iterable[bytes], size: int) -> Iterator[bytes]:
             begin = carry.rfind(b"\n") + 1
             if begin:
                 yield carry[: begin - 1]
-            yield carry[begin:-OVERLAP]
+            yield carry[begin:]
             carry = carry[begin : begin + 1] + carry[-OVERLAP:]
     if carry:
         yield carry
