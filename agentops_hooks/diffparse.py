@@ -19,6 +19,10 @@ from agentops_hooks.model import FileChange
 MARK = b"\x00\x01AGENTOPS\x02"  # gitrepo.LOG_FORMAT starts every commit with it
 HEADER_FIELDS = 9  # sha, parents, author name, email, date, committer name, email, date, message
 BUDGET = 1 << 17  # patch bytes one commit keeps in memory
+# git's own binary test (a NUL byte in the first 8000 bytes), applied to the lines it shows: with
+# `--text` git shows every file's lines, so the classification is ours, and no attribute sets it
+SNIFF = 8000
+BIG = 5 << 20  # a section with more bytes of lines than this is a large file, classed with binaries
 _FILE = b"diff --git "
 _NEXT_FILE = b"\n" + _FILE
 _NEXT_COMMIT = b"\n" + MARK  # a patch line never starts with NUL: a MARK inside a file's text is not this
@@ -110,10 +114,15 @@ class Cursor:
 
 
 def parse(out: bytes) -> tuple[FileChange, ...]:
-    """The files of one `git diff --raw -z -p` output held in memory (the staged change, a PR's diff)."""
+    """The files of one `git diff --raw -z -p` output held in memory."""
+    return diff((out,), None)
+
+
+def diff(blocks: Iterable[bytes], spill: Spill | None = None) -> tuple[FileChange, ...]:
+    """The files of one streamed `git diff --raw -z -p` (the staged change, a PR's diff); with a
+    `spill`, sections past BUDGET wait there, so a huge staged file is never held whole."""
     try:
-        cur = Cursor((out,))
-        return _files(cur, None)
+        return _files(Cursor(blocks), spill)
     except (ValueError, IndexError, UnicodeDecodeError) as e:  # git never writes this: say so rather than crash
         raise GitError(f"git's diff output could not be read ({e}); is `git` a real git?") from None
 
@@ -217,11 +226,24 @@ def _section(
         return binary, b"", None, None
     binary = _BINARY.search(cur.buf, start, hunks) is not None
     cur.pos = hunks + 1
-    return (binary, *_hunks(cur, budget, spill))
+    binary = binary or _sniff(cur)
+    patch, counts, reread, size = _hunks(cur, budget, spill)
+    if binary or size > BIG:  # counted as git counts a binary (no lines); its bytes stay readable
+        return True, patch, (0, 0), reread
+    return False, patch, counts, reread
 
 
-def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[int, int] | None, Reread | None]:
-    """The hunks from the cursor to the section's end: kept when they fit `budget`, else counted and spilled."""
+def _sniff(cur: Cursor) -> bool:
+    """Whether the section's first SNIFF bytes of hunks hold a NUL byte (git's binary test)."""
+    cur.has(SNIFF + len(_NEXT_COMMIT))
+    window = cur.buf[cur.pos : cur.pos + SNIFF + len(_NEXT_COMMIT)]
+    end = _section_end(window, 0)
+    return b"\0" in window[: min(SNIFF, end) if end >= 0 else SNIFF]
+
+
+def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[int, int] | None, Reread | None, int]:
+    """The hunks from the cursor to the section's end, and their size in bytes: kept when they fit
+    `budget`, else counted and spilled."""
     while True:  # keep them: the whole section is in the buffer, within the budget
         start = cur.pos
         end = _section_end(cur.buf, start)
@@ -231,8 +253,8 @@ def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[
         if end >= 0 or cur.more() < 0:  # the whole section is here (the buffer did not move)
             cur.pos = stop
             kept = cur.buf[start:stop]
-            return kept, (kept.count(b"\n+"), kept.count(b"\n-")), None
-    added = removed = 0
+            return kept, (kept.count(b"\n+"), kept.count(b"\n-")), None, len(kept)
+    added = removed = size = 0
     first = spill.write(b"") if spill is not None else 0
     while True:  # count them as they stream by
         buf, start = cur.buf, cur.pos
@@ -243,7 +265,8 @@ def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[
         upto = stop if done else stop + 1
         added, removed = added + buf.count(b"\n+", start, upto), removed + buf.count(b"\n-", start, upto)
         last = spill.write(buf[start:stop]) if spill is not None else 0
+        size += stop - start
         cur.pos = stop
         if done:
-            return b"", (added, removed), spill.reader(first, last) if spill is not None else None
+            return b"", (added, removed), spill.reader(first, last) if spill is not None else None, size
         cur.more()

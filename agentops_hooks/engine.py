@@ -37,28 +37,31 @@ def check(
 ) -> CommitResult:
     """Every rule that applies to this commit, its findings waived where an exemption holds.
 
-    `config_files` are the config and rule files in use, which `{config-files}` stands for.
+    `exclude` keeps files from the exemptible rules only: no setting hides what an `exemptible:
+    false` rule finds (they also read binary and large files). `config_files` are the config and
+    rule files in use, which `{config-files}` stands for. The result holds the files not excluded.
     """
     policy = policy or exemptions.Policy(today=today)
     rules = with_approvals(with_config_files(rules, config_files), policy.approvals, verdict.is_agent)
+    kept = commit
     if exclude is not None:
         files = tuple(f for f in commit.files if not exclude.match_file(f.path))  # type: ignore[attr-defined]
-        commit = replace(commit, files=files)
+        kept = commit if len(files) == len(commit.files) else replace(commit, files=files)
     skip_message = commit.message.subject.startswith(SKIP_MESSAGE_RULES)
     revert = commit.message.subject.startswith('Revert "')
-    narrowed = _narrowed(rules, commit)
+    narrowed = _narrowed(rules, commit, kept)
     findings: list[Finding] = []
     for rule, check_commit, is_message in _plan(rules, verdict.kind, with_message):
         if rule.min_ai_share is not None and not applies(rule, verdict):  # the AI share decides per commit
             continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
-        target = narrowed.get(rule.kind, commit)
+        target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
         if target.files or rule.kind not in LINE_KINDS:
             findings.extend(check_commit(rule, target))
-    findings = exemptions.apply(findings, rules, commit, verdict, policy, with_message)
+    findings = exemptions.apply(findings, rules, kept, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
-    return CommitResult(commit, verdict, tuple(findings))
+    return CommitResult(kept, verdict, tuple(findings))
 
 
 LINE_KINDS = {"added-pattern": False, "removed-pattern": True}  # kind → reads removed lines
@@ -100,12 +103,22 @@ def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[
     return plan
 
 
-def _narrowed(rules: Sequence[Rule], commit: Commit) -> dict[str, Commit]:
-    """Per line kind, the commit with only the files some rule of that kind could match."""
-    out: dict[str, Commit] = {}
+def _narrowed(rules: Sequence[Rule], commit: Commit, kept: Commit) -> dict[tuple[str, bool], Commit]:
+    """Per (line kind, exemptible), the commit with only the files some rule of that kind could match.
+
+    Exemptible rules read the files not excluded and not binary (or large); the `exemptible: false`
+    ones every file. Each file is searched once whichever of them asks.
+    """
+    out: dict[tuple[str, bool], Commit] = {}
+    strict = per_rule_set(rules, ("strict-kinds",), lambda: {r.kind for r in rules if not r.exemptible})
+    kept_ids = {id(f) for f in kept.files}
     for kind, prefilter in per_rule_set(rules, ("prefilters",), lambda: _line_prefilters(rules)).items():
-        files = tuple(f for f in commit.files if not f.binary and prefilter.keeps(f))
-        out[kind] = commit if len(files) == len(commit.files) else replace(commit, files=files)
+        reads_all = kind in strict
+        passing = [f for f in commit.files if (reads_all or not f.binary) and prefilter.keeps(f)]
+        loose = tuple(f for f in passing if not f.binary and id(f) in kept_ids)
+        out[(kind, True)] = kept if len(loose) == len(kept.files) else replace(kept, files=loose)
+        if reads_all:
+            out[(kind, False)] = commit if len(passing) == len(commit.files) else replace(commit, files=tuple(passing))
     return out
 
 
@@ -239,10 +252,13 @@ class RangeRun:
     def __bool__(self) -> bool:
         return bool(self.folds)
 
-    def add(self, commit: CommitSummary) -> list[Named]:
-        """Take the next commit."""
+    def add(self, commit: CommitSummary, strict_only: bool = False) -> list[Named]:
+        """Take the next commit (`strict_only`: one the config's `ignore:` names, for non-exemptible rules only)."""
         return [
-            self._waive(rule, n) for rule, fold in self.folds if applies(rule, commit.verdict) for n in fold.add(commit)
+            self._waive(rule, n)
+            for rule, fold in self.folds
+            if applies(rule, commit.verdict) and not (strict_only and rule.exemptible)
+            for n in fold.add(commit)
         ]
 
     def end(self) -> list[Named]:

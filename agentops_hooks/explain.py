@@ -50,7 +50,10 @@ def explain(rule: Rule) -> Iterator[str]:
             " (an agent's is reported)"
         )
     else:
-        yield "How to exempt: it cannot be exempted (exemptible: false); exclude paths or override it in .agentops.yaml, where reviewers see it"
+        yield (
+            "How to exempt: it cannot be exempted (exemptible: false), nor hidden by exclude or ignore; "
+            f"narrow it by name in .agentops.yaml (overrides: {{{rule.id}: {{paths: …}}}}), where reviewers see it"
+        )
     examples = rule.examples or {}
     for expect, label in (("fail", "Flagged"), ("pass", "Allowed")):
         cases = examples.get(expect) or []

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agentops_hooks.model import Commit
 
 DIFF_ARGS = (
+    "--text",  # content as git stores it: no attribute (`-diff`, `binary`) and no size makes a file unread
     "--no-ext-diff",
     "--no-textconv",
     "--no-color",
@@ -35,9 +36,16 @@ DIFF_ARGS = (
     "-z",
     "-p",
 )
-# files above the size limit are judged by file-limits only: git diffs them as binary, so their
-# lines never reach us (a 200 MB text file would otherwise cost gigabytes here)
-BIG_FILE = ("-c", "core.bigFileThreshold=5m")
+# settings a repository's config could use to change what the diff output looks like, reset for
+# every git we run (diff.external and textconv are already off through the arguments above)
+HARDEN = (
+    "-c", "core.bigFileThreshold=5m",  # blobs git itself handles whole (cat-file, pack) stay bounded
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
+    "-c", "diff.interHunkContext=0",
+    "-c", "diff.suppressBlankEmpty=false",
+    "-c", "core.quotePath=true",
+)  # fmt: skip
 # sha, parents, author, committer, then the raw message; a NUL ends each field
 LOG_FORMAT = "%x00%x01AGENTOPS%x02%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x00"
 _BLOCK = 1 << 16  # bytes read at a time
@@ -56,7 +64,7 @@ class RepoInfo:
 def git(*args: str, cwd: str | None = None, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
     """Run one git command; a failure becomes a one-line GitError with git's own reason."""
     try:
-        proc = subprocess.run(("git", *BIG_FILE, *args), cwd=cwd, input=stdin, capture_output=True)
+        proc = subprocess.run(("git", *HARDEN, *args), cwd=cwd, input=stdin, capture_output=True)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if proc.returncode not in ok:
@@ -109,9 +117,19 @@ def branch(cwd: str | None = None) -> str | None:
     return out or None
 
 
-def staged_diff(cwd: str | None = None) -> bytes:
-    """The index against HEAD (an unborn HEAD included); GIT_INDEX_FILE is inherited."""
-    return git("diff", "--cached", *DIFF_ARGS, cwd=cwd)
+def staged_diff(cwd: str | None = None) -> Iterator[bytes]:
+    """The index against HEAD (an unborn HEAD included), streamed; GIT_INDEX_FILE is inherited."""
+    return stream(["git", *HARDEN, "diff", "--cached", *DIFF_ARGS, "--"], cwd, "diff")
+
+
+def diff_blocks(spec: str, cwd: str | None = None) -> Iterator[bytes]:
+    """`git diff SPEC` (e.g. `base...head`), streamed."""
+    return stream(["git", *HARDEN, "diff", *DIFF_ARGS, spec, "--"], cwd, "diff")
+
+
+def blob_blocks(oid: str, cwd: str | None = None) -> Iterator[bytes]:
+    """A blob's bytes as git stores them, streamed in blocks (no filter, textconv or attribute applies)."""
+    return stream(["git", *HARDEN, "cat-file", "blob", oid], cwd, "cat-file")
 
 
 class BlobSizes:
@@ -158,7 +176,7 @@ def resolve(rev: str, cwd: str | None = None) -> str:
 
 def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
     """One `git log` process (oldest first), its output streamed in blocks as git writes them."""
-    args = ["git", *BIG_FILE, "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
+    args = ["git", *HARDEN, "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
     args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
     return stream([*args, *revs, "--"], cwd, "log")
 
@@ -302,7 +320,8 @@ def commit(sha: str, cwd: str | None = None) -> Commit:
     with opened(cwd) as repo:
         c = repo.commit(sha)
         args = ("--format=", "--diff-merges=first-parent", *DIFF_ARGS, c.hexsha, "--")
-        patch = repo.git.show(*args, stdout_as_string=False, strip_newline_in_stdout=False)
+        hardened = repo.git(c=list(HARDEN[1::2]))  # the same `-c` settings as every other git we run
+        patch = hardened.show(*args, stdout_as_string=False, strip_newline_in_stdout=False)
         return Commit(
             sha=c.hexsha,
             message=message.parse(_text(c.message)),

@@ -6,7 +6,7 @@ import time
 
 from agentops_hooks import agents, engine, gitrepo, sources
 from agentops_hooks.context import Context
-from agentops_hooks.model import Commit, CommitResult, Rule
+from agentops_hooks.model import Commit, CommitResult, FileChange, Rule
 from agentops_hooks.values import replace
 
 
@@ -18,15 +18,20 @@ def judge(
     sizes: gitrepo.BlobSizes | None = None,
     notes: agents.Notes | None = None,
 ) -> CommitResult:
-    """The commit's verdict and findings; none when the config's `ignore:` keeps every rule off it."""
+    """The commit's verdict and findings. A commit the config's `ignore:` names is judged by the
+    `exemptible: false` rules alone (none: no findings); no setting hides what they find."""
     note = notes.get(commit.sha) if notes is not None and commit.sha else None
     verdict = agents.detect(commit, ctx.signatures, ctx.config.agents.get("count-roles") or (), note)
+    rules = ctx.config.rules
     if ignored(ctx, commit):
-        return CommitResult(commit, verdict, ())
-    if sizes is not None and any(engine.applies(r, verdict) for r in _size_rules(ctx.config.rules)):
+        rules = strict_rules(rules)
+        if not rules:
+            return CommitResult(commit, verdict, ())
+    commit = moved_into_view(ctx, commit)
+    if sizes is not None and any(engine.applies(r, verdict) for r in _size_rules(rules)):
         commit = sources.with_sizes(commit, sizes)  # only when a size limit judges this commit
     return engine.check(
-        ctx.config.rules,
+        rules,
         commit,
         verdict,
         with_message=with_message,
@@ -34,6 +39,33 @@ def judge(
         policy=ctx.policy(today),
         config_files=ctx.config.files,
     )
+
+
+def strict_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The rules no exemption, `exclude` or `ignore` can turn off (`exemptible: false`)."""
+    return engine.per_rule_set(rules, ("strict",), lambda: tuple(r for r in rules if not r.exemptible))
+
+
+def moved_into_view(ctx: Context, commit: Commit) -> Commit:
+    """The commit with each file renamed or copied from a path its rules did not read judged on its
+    whole content: a pure `git mv` out of an `exclude`d folder (or out of a non-exemptible rule's
+    own `paths`) shows no added lines, yet brings every line of the file into view."""
+    moved = [f for f in commit.files if f.status in ("R", "C") and f.old_path and f.new_mode.startswith("100")]
+    if not moved:
+        return commit
+    exclude = ctx.config.exclude
+    strict = [r for r in strict_rules(ctx.config.rules) if r.kind in engine.LINE_KINDS]
+
+    def unseen(f: FileChange) -> bool:
+        old = f.old_path or ""
+        if exclude is not None and exclude.match_file(old) and not exclude.match_file(f.path):
+            return True
+        return any(r.selects(f.path) and not r.selects(old) for r in strict)
+
+    hidden = {id(f) for f in moved if unseen(f)}
+    if not hidden:
+        return commit
+    return replace(commit, files=tuple(sources.whole(f) if id(f) in hidden else f for f in commit.files))
 
 
 def blob_sizes(ctx: Context) -> gitrepo.BlobSizes | None:

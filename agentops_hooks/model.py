@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from agentops_hooks import patchtext
 from agentops_hooks.hashing import sha256_hex
 from agentops_hooks.values import field, frozen, replace
 
@@ -74,17 +74,21 @@ class FileChange:
             return self.counts[removed]
         return self.patch.count(b"\n-" if removed else b"\n+")
 
-    def lines(self, removed: bool = False) -> Iterator[Line]:
-        """Added (or removed) lines one at a time, numbered from the hunk headers."""
+    def lines(self, removed: bool = False, within: Callable[[str], object] | None = None) -> Iterator[Line]:
+        """Added (or removed) lines one at a time, numbered from the hunk headers; with `within`, only
+        those of the windows whose joined lines (as `texts` gives them) it accepts, the rest counted."""
         sign = "-" if removed else "+"
         number = 0
         for window in self._windows():
+            if within is not None and not within(patchtext.joined(window, removed)):
+                number = patchtext.counted(window, number, removed)
+                continue
             for raw in window.decode("utf-8", "replace").split("\n"):
                 first = raw[:1]
                 if first == sign:
                     yield Line(number, raw[1:])
                     number += 1
-                elif first == "@" and (m := _HUNK.match(raw)):
+                elif first == "@" and (m := patchtext.HUNK.match(raw)):
                     number = int(m.group(1 if removed else 2))
 
     def texts(self, removed: bool = False) -> Iterator[str]:
@@ -97,10 +101,9 @@ class FileChange:
         if kept is not None:
             yield kept
             return
-        pattern = _REMOVED if removed else _ADDED
         whole = self.reread is None and len(self.patch) <= WINDOW
         for window in (self.patch,) if whole else self._windows():
-            text = b"\n".join(pattern.findall(window)).decode("utf-8", "replace")
+            text = patchtext.joined(window, removed)
             if whole:  # joined once, kept for the next rule that asks
                 self._text[removed] = text
             if text:
@@ -108,21 +111,7 @@ class FileChange:
 
     def _windows(self) -> Iterator[bytes]:
         """The hunks in pieces of about WINDOW bytes, each ending at a line end (the newline dropped)."""
-        carry = b""
-        for block in self.reread() if self.reread is not None else (self.patch,):
-            data = carry + block if carry else block
-            start = 0
-            while len(data) - start > WINDOW and (cut := data.find(b"\n", start + WINDOW)) >= 0:
-                yield data[start:cut]
-                start = cut + 1
-            carry = data[start:]
-        if carry:
-            yield carry
-
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
-_ADDED = re.compile(rb"^\+(.*)", re.MULTILINE)
-_REMOVED = re.compile(rb"^-(.*)", re.MULTILINE)
+        return patchtext.windows(self.reread() if self.reread is not None else (self.patch,), WINDOW)
 
 
 def patch_of(added: Sequence[str] = (), removed: Sequence[str] = ()) -> bytes:

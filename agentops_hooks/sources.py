@@ -71,7 +71,7 @@ def head_branch(git_dir: str | None, cwd: str | None = None) -> str | None:
 
 def staged(cwd: str | None = None, git_dir: str | None = None) -> Commit:
     """The staged change as the commit git is about to make (message not yet known)."""
-    files = diffparse.parse(gitrepo.staged_diff(cwd))
+    files = diffparse.diff(gitrepo.staged_diff(cwd), Spool())  # the spool lives as long as the files' lines
     return Commit(
         sha=None,
         message=Message("", "", ""),
@@ -117,7 +117,7 @@ def with_message(commit: Commit, msg: Message, source: str) -> Commit:
 
 def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
     """The files of `git diff SPEC` (e.g. `base...head`, a pull request's whole change)."""
-    return diffparse.parse(gitrepo.git("diff", *gitrepo.DIFF_ARGS, spec, "--", cwd=cwd))
+    return diffparse.diff(gitrepo.diff_blocks(spec, cwd), Spool())
 
 
 def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Generator[Commit, None, None]:
@@ -195,3 +195,28 @@ def with_sizes(commit: Commit, sizes: gitrepo.BlobSizes) -> Commit:
     sized = {id(f) for f in wanted}
     files = tuple(replace(f, size=found[f.new_oid]) if id(f) in sized else f for f in files)
     return replace(commit, files=files)
+
+
+def whole(change: FileChange, cwd: str | None = None) -> FileChange:
+    """The file as if every line of its new blob were added (read from git, in blocks, when a rule asks).
+
+    Its counts stay git's (what the commit changed); its lines are the blob's, as git stores it.
+    """
+    oid = change.new_oid
+    head = next(iter(gitrepo.blob_blocks(oid, cwd)), b"")
+    size = gitrepo.BlobSizes(cwd)
+    try:
+        big = (size(oid) or 0) > diffparse.BIG
+    finally:
+        size.close()
+
+    def blocks() -> Iterator[bytes]:
+        yield b"@@ -0,0 +1 @@\n"
+        last = b"\n"  # the byte before the next one: a line starts after a newline
+        for block in gitrepo.blob_blocks(oid, cwd):
+            if last == b"\n":
+                yield b"+"
+            yield block[:-1].replace(b"\n", b"\n+") + block[-1:]
+            last = block[-1:]
+
+    return replace(change, patch=b"", reread=blocks, binary=big or b"\0" in head[: diffparse.SNIFF])

@@ -49,8 +49,8 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator
     found: list[Finding] = []
 
     def seen(result: CommitResult) -> None:
-        if not ignored(ctx, result.commit):
-            found.extend(finding for finding, _ in run.add(engine.summarize(result, policy)))
+        strict_only = ignored(ctx, result.commit)  # `ignore:` turns off the exemptible rules only
+        found.extend(finding for finding, _ in run.add(engine.summarize(result, policy), strict_only))
 
     yield from commits(ctx, revs, keep_lines, seen)
     found += [finding for finding, _ in run.end()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agentops_hooks.kinds.params import Form, Param
-from agentops_hooks.model import Commit, Finding, Rule
+from agentops_hooks.model import WINDOW, Commit, Finding, Rule
 
 LINE_PATTERN = (Param("pattern", form=Form.LINE_REGEX), Param("keywords", (), Form.KEYWORDS))  # added/removed-pattern
 FILE_LIMITS = (Param("max-size"), Param("no-binaries", False), Param("forbidden-names", form=Form.GLOBS))
@@ -26,13 +26,17 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
     keywords = rule.compiled.regex("keywords")
     whole = rule.compiled.regexes["pattern-text"]
     for change in commit.files:
-        if change.binary or not rule.selects(change.path):
+        if (change.binary and rule.exemptible) or not rule.selects(change.path):  # binaries hide no secret
             continue
-        # one search over the file's lines joined rules most files out; only a hit looks line by line
-        texts = change.texts(removed)
-        if not any((keywords is None or keywords.search(t)) and whole.search(t) for t in texts):
+        # one search over the file's lines joined rules most files out; only a hit looks line by line,
+        # and in a large file only in the pieces that hit
+        def hit(text: str) -> bool:
+            return (keywords is None or keywords.search(text) is not None) and whole.search(text) is not None
+
+        if not any(hit(t) for t in change.texts(removed)):
             continue
-        for line in change.lines(removed):
+        large = change.reread is not None or len(change.patch) > WINDOW
+        for line in change.lines(removed, hit if large else None):
             if (keywords is None or keywords.search(line.text)) and (m := pattern.search(line.text)):
                 yield rule.finding(path=change.path, line=line.number, match=m.group())
 
