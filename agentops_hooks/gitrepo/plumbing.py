@@ -1,4 +1,4 @@
-"""Every git call. Two layers, one module:
+"""git through `subprocess`: the hook paths and streamed history. (GitPython's layer: `objects`.)
 
 - plumbing through `subprocess` for the hook paths and streamed history (`git log`, the staged
   diff, `cat-file`): GitPython's import alone costs more than a hook's whole budget;
@@ -9,19 +9,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
 
 if TYPE_CHECKING:
-    import git as gitpython
 
-    from agentops_hooks.model import Commit
+    pass
 
 DIFF_ARGS = (
     "--text",  # content as git stores it: no attribute (`-diff`, `binary`) and no size makes a file unread
@@ -222,195 +220,4 @@ def _widen(fd: int) -> None:
         except OSError:  # above /proc/sys/fs/pipe-max-size: the default pipe works, a little slower
             pass
 
-
-# --- the repository-object layer (GitPython, imported on first use) --------------------------------
-
-SYMLINK, GITLINK, TREE = "120000", "160000", "040000"  # modes a caller may have to refuse
-
-
-@frozen
-class Entry:
-    """One path of a revision's tree: its mode (git's octal text) and, for a blob, its bytes."""
-
-    path: str
-    mode: str
-    data: bytes | None  # None for a tree or a gitlink (a submodule's commit is not in this repository)
-
-    @property
-    def is_plain_file(self) -> bool:
-        """A regular (or executable) file: not a symlink, a gitlink or a tree."""
-        return self.mode.startswith("100")
-
-
-@contextlib.contextmanager
-def opened(cwd: str | None = None) -> Iterator[gitpython.Repo]:
-    """The repository around `cwd` as a GitPython `Repo`, its helper processes ended afterwards."""
-    import git as gitpython
-
-    try:
-        repo = gitpython.Repo(cwd or os.getcwd(), search_parent_directories=True)
-    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
-        raise GitError(f"not a git repository: {os.path.abspath(cwd or '.')} (run inside one, or `git init`)") from None
-    with repo:
-        yield repo
-
-
-def entry_at(rev: str, path: str, cwd: str | None = None, limit: int | None = None) -> Entry | None:
-    """What a revision's tree holds at `path` (mode and blob bytes), or None when it holds nothing there.
-
-    The path is walked one folder at a time: when something on the way is not a folder (a symlink
-    or a gitlink standing for `dir/`), that entry is returned, its own `path` shorter than the one
-    asked. `limit` reads at most that many bytes and one more, so a caller can refuse a huge blob
-    without holding it.
-    """
-    import git as gitpython
-
-    with opened(cwd) as repo:
-        try:
-            obj: Any = repo.commit(rev).tree
-        except (ValueError, gitpython.BadName, gitpython.BadObject):
-            return None
-        parts = path.split("/")
-        for i, part in enumerate(parts):
-            try:
-                obj = obj[part]
-            except KeyError:
-                return None
-            if obj.type != "tree" and i < len(parts) - 1:
-                break
-        mode = f"{obj.mode:06o}"
-        data = obj.data_stream.read(-1 if limit is None else limit + 1) if obj.type == "blob" else None
-        return Entry("/".join(parts[: i + 1]), mode, data)
-
-
-def file_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
-    """A blob's bytes at a revision (a symlink's are its target), or None when there is no blob there.
-
-    Use `entry_at` where a symlink or gitlink must be refused: this gives a link's target text.
-    """
-    entry = entry_at(rev, path, cwd)
-    return None if entry is None else entry.data
-
-
-def merge_base(a: str, b: str, cwd: str | None = None) -> str:
-    """The best common ancestor of two revisions; none is a GitError naming both."""
-    with opened(cwd) as repo:
-        bases = repo.merge_base(a, b)
-    if not bases:
-        raise GitError(f"{a[:12]} and {b[:12]} have no common ancestor (unrelated histories)")
-    return str(bases[0].hexsha)
-
-
-def remote_url(name: str = "origin", cwd: str | None = None) -> str | None:
-    """The URL of a remote as git uses it (`url.*.insteadOf` applied), or None when there is no such remote."""
-    try:
-        with opened(cwd) as repo:
-            if name not in {r.name for r in repo.remotes}:
-                return None
-            return next(iter(repo.remote(name).urls), None)
-    except GitError:
-        return None
-
-
-def commit(sha: str, cwd: str | None = None) -> Commit:
-    """One commit with its diff against its first parent (the empty tree for a root), lines in memory."""
-    from agentops_hooks import diffparse, message
-    from agentops_hooks.model import Commit, Person
-
-    with opened(cwd) as repo:
-        c = repo.commit(sha)
-        args = ("--format=", "--diff-merges=first-parent", *DIFF_ARGS, c.hexsha, "--")
-        hardened = repo.git(c=list(HARDEN[1::2]))  # the same `-c` settings as every other git we run
-        patch = hardened.show(*args, stdout_as_string=False, strip_newline_in_stdout=False)
-        return Commit(
-            sha=c.hexsha,
-            message=message.parse(_text(c.message)),
-            files=diffparse.parse(patch),
-            author=Person(c.author.name or "", c.author.email or "", c.authored_datetime.isoformat()),
-            committer=Person(c.committer.name or "", c.committer.email or "", c.committed_datetime.isoformat()),
-            parents=tuple(p.hexsha for p in c.parents),
-            source="range",
-        )
-
-
-def _text(value: str | bytes) -> str:
-    return value if isinstance(value, str) else value.decode("utf-8", "replace")
-
-
-@frozen
-class HookSetup:
-    """Where git runs hooks from: the repository's own hooks folder, or `core.hooksPath` and where it is set."""
-
-    toplevel: str
-    hooks_dir: str  # <common git dir>/hooks, where `pre-commit install` and `init` write
-    hooks_path: str | None  # core.hooksPath, made absolute (None: not set)
-    scope: str = ""  # the config scope that sets it: local, global, system, worktree, command
-
-
-def hook_setup(cwd: str | None = None) -> HookSetup:
-    """The hooks folder git will use for this repository, and any `core.hooksPath` that moves it."""
-    import git as gitpython
-
-    with opened(cwd) as repo:
-        top = str(repo.working_tree_dir or repo.git_dir)
-        hooks_dir = os.path.join(str(repo.common_dir), "hooks")
-        try:
-            out = repo.git.config("--show-origin", "--show-scope", "-z", "--get", "core.hooksPath")
-        except gitpython.GitCommandError:  # exit 1: not set
-            return HookSetup(top, hooks_dir, None)
-    scope, _origin, value = (out.split("\0") + ["", "", ""])[:3]
-    return HookSetup(top, hooks_dir, os.path.normpath(os.path.join(top, os.path.expanduser(value))), scope)
-
-
-def has_revision(path: str, rev: str) -> bool | None:
-    """Whether the repository at `path` has the commit `rev` names; None when `path` is no repository."""
-    import git as gitpython
-
-    try:
-        repo = gitpython.Repo(path)
-    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
-        return None
-    with repo:
-        try:
-            repo.commit(rev)
-        except (gitpython.BadName, gitpython.BadObject, ValueError):
-            return False
-    return True
-
-
-def trailer_commits(revs: tuple[str, ...], key: str, cwd: str | None = None) -> list[tuple[str, list[str]]]:
-    """The commits of `revs` whose trailers (as git parses them) have `key`, with its values."""
-    out = git("log", f"--format=%H%x00%(trailers:key={key},valueonly,separator=%x01)%x00", *revs, "--", cwd=cwd)
-    fields = out.decode("utf-8", "replace").split("\0")
-    found = []
-    for sha, values in zip(fields[0::2], fields[1::2], strict=False):
-        if values.strip():
-            found.append((sha.strip(), [v for v in values.strip().split("\1") if v.strip()]))
-    return found
-
-
-def ssh_signers(shas: list[str], allowed_signers: bytes, cwd: str | None = None) -> dict[str, str]:
-    """sha → the principal `git verify-commit` reports for a good SSH signature by a key in `allowed_signers`.
-
-    A commit whose signature does not verify, or verifies for no principal, is left out. The
-    allowed-signers file is ours (a temporary copy of the bytes given) and the verifying program
-    is ssh-keygen, whatever the repository's config says.
-    """
-    import re
-    import tempfile
-
-    good = re.compile(rb'^Good "git" signature for (\S+) with ', re.M)
-    found = {}
-    with tempfile.NamedTemporaryFile(prefix="agentops-signers-") as f:
-        f.write(allowed_signers)
-        f.flush()
-        config = ("-c", f"gpg.ssh.allowedSignersFile={f.name}", "-c", "gpg.ssh.program=ssh-keygen")
-        for sha in shas:
-            try:
-                proc = subprocess.run(("git", *config, "verify-commit", "--raw", sha), cwd=cwd, capture_output=True)
-            except FileNotFoundError:
-                raise GitError("git is not installed or not on PATH") from None
-            m = good.search(proc.stderr + proc.stdout)
-            if proc.returncode == 0 and m is not None:
-                found[sha] = m.group(1).decode("utf-8", "replace")
-    return found
+__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "stream"]
