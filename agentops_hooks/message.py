@@ -121,6 +121,15 @@ def section_header(names: Iterable[str]) -> re.Pattern[str]:
     )
 
 
+def sections_with_aliases(message: Message, names: Iterable[str], aliases: dict[str, str]) -> dict[str, tuple[int, str]]:
+    """`sections`, where a section written under an alias (`Why:` for `context`) counts for its target."""
+    found = sections(message, [*names, *aliases])
+    for alias, target in aliases.items():
+        if alias in found and target not in found:
+            found[target] = found[alias]
+    return found
+
+
 def sections(message: Message, names: Iterable[str]) -> dict[str, tuple[int, str]]:
     """Each named section found in the message: its lower-cased name → (line, content)."""
     header = section_header(names)

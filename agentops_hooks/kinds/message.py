@@ -85,10 +85,7 @@ def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Required sections (per commit type), each present and with real content."""
     aliases = {k.lower(): v.lower() for k, v in rule.param("aliases").items()}
     required = _required(rule, commit.message.subject)
-    found = msg.sections(commit.message, [*required, *aliases])
-    for alias, target in aliases.items():
-        if alias in found and target not in found:
-            found[target] = found[alias]
+    found = msg.sections_with_aliases(commit.message, required, aliases)
     min_length = rule.param("min-length")
     for name in required:
         hit = found.get(name.lower())

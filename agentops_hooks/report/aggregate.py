@@ -45,10 +45,7 @@ def section_aliases(rules: Iterable[Rule]) -> dict[str, str]:
 
 def present_sections(message: Message, aliases: dict[str, str]) -> tuple[str, ...]:
     """Which of Context/Solution/Learning/Impact the message carries with content (N/A is not content)."""
-    found = msg.sections(message, [*doc.SECTIONS, *aliases])
-    for alias, target in aliases.items():
-        if alias in found and target not in found:
-            found[target] = found[alias]
+    found = msg.sections_with_aliases(message, doc.SECTIONS, aliases)
     return tuple(s for s in doc.SECTIONS if (hit := found.get(s.lower())) and hit[1] and not NA.match(hit[1]))
 
 

@@ -12,6 +12,7 @@ import os
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
+from agentops_hooks.names import CONFIG_FILE
 from agentops_hooks.shellguard.expand import ANY
 
 
@@ -132,7 +133,7 @@ def _match(comp: str, name: str) -> bool:
 def config_extends(folder: str) -> tuple[Spec, ...]:
     """The rule files `.agentops.yaml` in `folder` names under `extends` (cheaply: a text scan)."""
     try:
-        with open(os.path.join(folder, ".agentops.yaml"), encoding="utf-8", errors="replace") as f:
+        with open(os.path.join(folder, CONFIG_FILE), encoding="utf-8", errors="replace") as f:
             text = f.read(65536)
     except OSError:
         return ()
