@@ -1,4 +1,4 @@
-"""No way around the judge: each way an agent could waive, blind or route around the rules, tried for real.
+"""No way around the judge: CI reads only the base, every final message is judged, hostile input is bounded.
 
 Every test is an attack that went through before (issue 19's list) and must now be refused with a
 clear reason, beside the benign form that must still pass.
@@ -14,12 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.attacks import AGENT_BAD, CONFIG
 from tests.ci_test import github_env
-from tests.testing import CLAUDE, GOOD_SECTIONS, commit, git, run_cli, write
-
-CONFIG = "version: 1\nextends: [builtin:core, builtin:secrets]\n"
-AGENT_BAD = f"fix(parser): strip input\n\n{CLAUDE}\n"  # an agent commit without the sections
-
+from tests.testing import GOOD_SECTIONS, commit, git, run_cli, write
 
 # --- CI reads only the base's git objects ---------------------------------------------------------
 

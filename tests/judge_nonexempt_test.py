@@ -1,4 +1,4 @@
-"""No way around the judge: each way an agent could waive, blind or route around the rules, tried for real.
+"""No way around the judge, non-exemptible rules: no setting, attribute or class hides them, tried for real.
 
 Every test is an attack that went through before (issue 19's list) and must now be refused with a
 clear reason, beside the benign form that must still pass.
@@ -12,17 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import AWS_KEY, CLAUDE, GOOD_SECTIONS, commit, git, run_cli, write
-
-CONFIG = "version: 1\nextends: [builtin:core, builtin:secrets]\n"
-AGENT_BAD = f"fix(parser): strip input\n\n{CLAUDE}\n"  # an agent commit without the sections
-KEY_LINE = f'aws_key = "{AWS_KEY}"\n'
-
-
-def exempt(*trailers: str) -> str:
-    body = "\n".join(("AgentOps-Exempt: ai-context-sections: a one-line fix", *trailers, CLAUDE))
-    return f"fix(parser): strip input\n\n{body}\n"
-
+from tests.attacks import CONFIG, KEY_LINE
+from tests.testing import AWS_KEY, GOOD_SECTIONS, commit, git, run_cli, write
 
 # --- non-exemptible means non-exemptible ----------------------------------------------------------
 
