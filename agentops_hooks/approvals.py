@@ -40,11 +40,6 @@ def not_a_person(value: str, signatures: Iterable[agents.Signature] = agents.BUI
     return None
 
 
-def is_person(value: str, signatures: Iterable[agents.Signature] = agents.BUILTIN) -> bool:
-    """Whether `Name <email>` names a person: an address, no agent identity, no bot form."""
-    return not_a_person(value, signatures) is None
-
-
 @frozen
 class Outcome:
     """An approval that holds (`problem` None, `note` says by whom and how far it is proven), or why none does."""

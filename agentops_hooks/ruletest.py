@@ -47,12 +47,11 @@ class Score:
         )
 
 
-def case_commit(case: Mapping[str, Any], sha: str = "0" * 40) -> Commit:
-    """The commit an example case describes."""
-    name, _, email = str(case.get("author", "Dev <dev@example.com>")).partition(" <")
-    files = tuple(
+def case_files(case: Mapping[str, Any], status: str = "A") -> tuple[FileChange, ...]:
+    """The changed files a case lists (`path`, `status`, `old-path`, `binary`, `size`, `added`, `removed`)."""
+    return tuple(
         FileChange(
-            status=f.get("status", "A"),
+            status=f.get("status", status),
             path=f["path"],
             old_path=f.get("old-path"),
             binary=f.get("binary", False),
@@ -61,6 +60,12 @@ def case_commit(case: Mapping[str, Any], sha: str = "0" * 40) -> Commit:
         )
         for f in case.get("files", ())
     )
+
+
+def case_commit(case: Mapping[str, Any], sha: str = "0" * 40) -> Commit:
+    """The commit an example case describes."""
+    name, _, email = str(case.get("author", "Dev <dev@example.com>")).partition(" <")
+    files = case_files(case)
     text = case.get("message", "chore: example\n")
     return Commit(
         sha=sha,

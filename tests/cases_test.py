@@ -33,7 +33,8 @@ from ruamel.yaml import YAML
 
 from agentops_hooks import config, engine, exemptions, message, packs
 from agentops_hooks.kinds import KINDS
-from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Person, Rule, patch_of
+from agentops_hooks.model import AgentVerdict, Commit, Finding, Person, Rule
+from agentops_hooks.ruletest import case_files
 
 CASES = Path(__file__).parent / "cases"
 
@@ -67,17 +68,7 @@ def _person(text: str) -> Person:
 
 
 def _commit(n: int, spec: dict[str, Any]) -> Commit:
-    files = tuple(
-        FileChange(
-            status=f.get("status", "M"),
-            path=f["path"],
-            old_path=f.get("old-path"),
-            binary=f.get("binary", False),
-            size=f.get("size"),
-            patch=patch_of(f.get("added", ()), f.get("removed", ())),
-        )
-        for f in spec.get("files", ())
-    )
+    files = case_files(spec, status="M")
     author = _person(spec.get("author", "Dana Dev <dana@example.com>"))
     text = spec["message"] if spec["message"].endswith("\n") else spec["message"] + "\n"
     return Commit(f"{n:07d}".ljust(40, "0"), message.parse(text), files, author, author, source="range")
