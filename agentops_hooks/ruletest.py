@@ -48,7 +48,7 @@ class Score:
 
 
 def case_files(case: Mapping[str, Any], status: str = "A") -> tuple[FileChange, ...]:
-    """The changed files a case lists (`path`, `status`, `old-path`, `binary`, `size`, `added`, `removed`)."""
+    """The changed files a case lists (`path`, `status`, `old-path`, `binary`, `size`, `added` × `repeat`, `removed`)."""
     return tuple(
         FileChange(
             status=f.get("status", status),
@@ -56,7 +56,7 @@ def case_files(case: Mapping[str, Any], status: str = "A") -> tuple[FileChange, 
             old_path=f.get("old-path"),
             binary=f.get("binary", False),
             size=f.get("size"),
-            patch=patch_of(f.get("added", ()), f.get("removed", ())),
+            patch=patch_of(tuple(f.get("added", ())) * f.get("repeat", 1), f.get("removed", ())),
         )
         for f in case.get("files", ())
     )

@@ -28,7 +28,8 @@ STARTER = """\
 # agentops-hooks configuration: https://github.com/agentops-hooks/agentops-hooks/blob/main/docs/config.md
 version: 1
 # Rule packs: builtin:core (commit context for AI agents, vague subjects, scope), builtin:secrets,
-# builtin:python, builtin:javascript, builtin:strict; or paths to your own rule files.
+# builtin:python, builtin:javascript, builtin:agentops (context budgets, hand-offs, risk-scaled
+# approval), builtin:strict; or paths to your own rule files.
 extends: [{packs}]
 # Your own rules, in the same format as a rule file (see docs/rules.md):
 rules: []

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from agentops_hooks.kinds import diff, history, message, paths
+from agentops_hooks.kinds import diff, documents, history, message, paths
 from agentops_hooks.kinds.history import RangeFold
 from agentops_hooks.kinds.params import Param
 from agentops_hooks.model import Commit, Finding, Rule
@@ -40,6 +40,10 @@ class Kind(NamedTuple):
 KINDS: dict[str, Kind] = {
     "added-pattern": Kind(Scope.COMMIT, diff.added_pattern, params=diff.LINE_PATTERN),
     "co-change": Kind(Scope.COMMIT, paths.co_change, params=paths.CO_CHANGE),
+    "context-budget": Kind(Scope.COMMIT, documents.context_budget, params=documents.CONTEXT_BUDGET),
+    "document-sections": Kind(
+        Scope.COMMIT, documents.document_sections, documents.HandOff, params=documents.DOCUMENT_SECTIONS
+    ),
     "file-limits": Kind(Scope.COMMIT, diff.file_limits, params=diff.FILE_LIMITS),
     "message-format": Kind(Scope.MESSAGE, message.message_format, params=message.FORMAT),
     "message-sections": Kind(Scope.MESSAGE, message.message_sections, params=message.SECTIONS),

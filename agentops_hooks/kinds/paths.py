@@ -32,6 +32,8 @@ PROTECTED_PATHS = (
     Param("operations", tuple(dict.fromkeys(OPERATIONS.values()))),
     Param("approval-trailer", "Approved-by"),
     Param("approver-not-author", False),
+    Param("over-lines"),
+    Param("over-areas"),
 )
 CO_CHANGE = (Param("when", form=Form.GLOBS), Param("when-subject", form=Form.REGEX), Param("then", form=Form.GLOBS))
 
@@ -110,12 +112,13 @@ class _Tally(Generic[T]):
 
 
 def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:
-    """Changes to protected files, unless a person other than an agent (and the author) approved them.
+    """Changes to protected files, or a commit over `over-lines`/`over-areas`, unless a person other
+    than an agent (and the author) approved them (Factor VIII: the gate scales with the risk).
 
     An agent's commit approved by its own `Approved-by:` line gets its findings shown as waived by
     that approval, marked unverified unless `approvals: signed` found it signed (approvals.py).
     """
-    hits = _protected_hits(rule, commit)
+    hits = [*_protected_hits(rule, commit), *_risk_hits(rule, commit)]
     if not hits:
         return
     approvals = rule.compiled.approvals or DEFAULT
@@ -125,32 +128,47 @@ def protected_paths(rule: Rule, commit: Commit) -> Iterator[Finding]:
     )
     if outcome.problem is None and not approvals.agent:
         return
-    for path, protected, operation in hits:
+    for path, what, operation in hits:
         if outcome.problem is None:
-            problem = f"{protected} is protected ({operation}) and {outcome.note}"
+            problem = f"{what} and {outcome.note}"
             yield replace(
                 rule.finding(path=path, operation=operation, problem=problem), waived=Waiver("trailer", outcome.note)
             )
         else:
-            yield rule.finding(
-                path=path, operation=operation, problem=f"{protected} is protected ({operation}) and {outcome.problem}"
-            )
+            yield rule.finding(path=path, operation=operation, problem=f"{what} and {outcome.problem}")
 
 
-def _protected_hits(rule: Rule, commit: Commit) -> list[tuple[str, str, str]]:
-    """(path, the protected path it touches, operation) for each change the rule guards."""
+def _protected_hits(rule: Rule, commit: Commit) -> list[tuple[str | None, str, str]]:
+    """(path, what is protected, operation) for each change the rule guards."""
     spec = rule.compiled.globs("protected")
     config_files = rule.compiled.config_files
     operations = set(rule.param("operations"))
-    hits = []
+    hits: list[tuple[str | None, str, str]] = []
     for change in commit.files:
         operation = OPERATIONS.get(change.status)
         if operation is None or operation not in operations:
             continue
         for path in (change.path, change.old_path):
             if path and (path in config_files or (spec is not None and spec.match_file(path))):
-                hits.append((change.path, path, operation))
+                hits.append((change.path, f"{path} is protected ({operation})", operation))
                 break
+    return hits
+
+
+def _risk_hits(rule: Rule, commit: Commit) -> list[tuple[str | None, str, str]]:
+    """The commit itself, when its size or spread (files the rule selects) is over a threshold."""
+    most_lines, most_areas = rule.param("over-lines"), rule.param("over-areas")
+    if most_lines is None and most_areas is None:
+        return []
+    counted = [f for f in stats(commit.files) if rule.selects(f.path)]
+    lines = sum(f.added + f.removed for f in counted)
+    areas = sorted({area_of(f.path) for f in counted})
+    hits: list[tuple[str | None, str, str]] = []
+    if most_lines is not None and lines > most_lines:
+        hits.append((None, f"the commit changes {lines:,} lines (approval needed over {most_lines:,})", "size"))
+    if most_areas is not None and len(areas) > most_areas:
+        listed = ", ".join(areas)
+        hits.append((None, f"the commit touches {len(areas)} areas ({listed}; approval needed over {most_areas})", "spread"))
     return hits
 
 
