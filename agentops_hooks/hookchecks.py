@@ -7,6 +7,7 @@ import re
 from agentops_hooks import agents, gitrepo, message, sources
 from agentops_hooks.context import Context
 from agentops_hooks.judge import blob_sizes, judge, today
+from agentops_hooks.live import with_recent
 from agentops_hooks.model import Commit, CommitResult
 
 TEMPLATE = (
@@ -39,7 +40,7 @@ def message_file(ctx: Context, path: str, editing: bool | None = None) -> Commit
     sizes = blob_sizes(ctx)
     try:
         commit = sources.with_message(sources.staged(git_dir=ctx.repo.git_dir), msg, "commit-msg")
-        return judge(ctx, commit, with_message=True, today=today(), sizes=sizes)
+        return with_recent(ctx, judge(ctx, commit, with_message=True, today=today(), sizes=sizes), today())
     finally:
         if sizes:
             sizes.close()

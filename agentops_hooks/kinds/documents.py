@@ -47,6 +47,7 @@ DOCUMENT_SECTIONS = (
     Param("min-words", 1),
     Param("per", "commit"),
     Param("co-change", 3),
+    Param("live"),
 )
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")

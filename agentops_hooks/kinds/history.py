@@ -16,7 +16,12 @@ from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Rule
 from agentops_hooks.values import frozen, replace
 
 SPIRAL_SUBJECT = r"(?i)^(fix|hotfix|revert|retry|again)|\b(fix|fixes|fixed|retry|again|take \d+|try \d+)\b"
-SPIRAL = (Param("min-commits", 3), Param("subject-pattern", SPIRAL_SUBJECT, Form.REGEX), Param("area", "directory"))
+SPIRAL = (
+    Param("min-commits", 3),
+    Param("subject-pattern", SPIRAL_SUBJECT, Form.REGEX),
+    Param("area", "directory"),
+    Param("live"),  # also at commit-msg time, over the branch's last N commits (live.py)
+)
 
 
 @frozen
