@@ -313,10 +313,19 @@ def _period_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command("report")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @_period_options
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "html", "openmetrics"]), default="text"
+)
 @click.option("--output", metavar="PATH", help="Write the report to PATH instead of stdout.")
 @click.option("--merge", is_flag=True, help="Combine the JSON reports given as FILES (one row per repository).")
 @click.option("--name", metavar="NAME", help="The repository's name in the report (default: owner/repo of origin).")
+@click.option(
+    "--fail-under",
+    "fail_under",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Exit 1 when a share is under VALUE (0.8 or 80%): pass-rate, agent-pass-rate, section-completeness, learning-share, rule:ID.",
+)
 def report_command(
     files: tuple[str, ...],
     config_path: str | None,
@@ -327,9 +336,10 @@ def report_command(
     output: str | None,
     merge: bool,
     name: str | None,
+    fail_under: tuple[str, ...],
 ) -> int:
     """Agent share, rule pass rates, sections, exemptions, spirals, learnings: one pass over history."""
-    return _body("report")(files, config_path, (spec, since, until), fmt, output, merge, name)
+    return _body("report")(files, config_path, (spec, since, until), fmt, output, merge, name, fail_under)
 
 
 @cli.command("learnings")

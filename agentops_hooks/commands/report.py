@@ -10,8 +10,8 @@ from agentops_hooks import __version__, report
 from agentops_hooks.context import environ, open_context
 from agentops_hooks.errors import ExitCode
 from agentops_hooks.outputs import emit
+from agentops_hooks.report import gates, scan
 from agentops_hooks.report import merge as merge_
-from agentops_hooks.report import scan
 
 
 def run(
@@ -22,10 +22,15 @@ def run(
     output: str | None,
     merge: bool,
     name: str | None,
+    fail_under: tuple[str, ...] = (),
 ) -> int:
-    """Write the report; `period` is (--range, --since, --until)."""
+    """Write the report; `period` is (--range, --since, --until); exit 1 when a --fail-under gate fails."""
     if merge != bool(files):
         raise click.UsageError("--merge takes the JSON reports to combine: report --merge a.json b.json ...")
+    try:
+        wanted = gates.parse(fail_under)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
     if merge:
         doc = merge_.merge(scan.load(files), __version__)
     else:
@@ -40,7 +45,11 @@ def run(
             if progress:
                 progress.done()
     emit(report.RENDERERS[fmt](doc), output)
-    return ExitCode.OK
+    failed = False
+    for under, line in gates.judge(doc, wanted):
+        click.echo(line, err=True)
+        failed = failed or under
+    return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
 def learnings(

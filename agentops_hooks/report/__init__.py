@@ -1,4 +1,4 @@
-"""Reports over history (SPEC §9): one streamed pass counted into a JSON document, rendered four ways."""
+"""Reports over history (SPEC §9): one streamed pass counted into a JSON document, rendered five ways."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from agentops_hooks.report import render_html, render_md, render_text
+from agentops_hooks.report import render_html, render_md, render_om, render_text
 
 Renderer = Callable[[dict[str, Any]], Iterator[str]]
 
@@ -31,6 +31,7 @@ RENDERERS: dict[str, Renderer] = {
     "html": render_html.render,
     "json": render_json,
     "markdown": render_md.render,
+    "openmetrics": render_om.render,
     "text": render_text.render,
 }
 

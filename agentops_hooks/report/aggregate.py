@@ -20,6 +20,7 @@ from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.kinds.message import NA, commit_type
 from agentops_hooks.model import Commit, CommitResult, Finding, Message, Rule
 from agentops_hooks.report import document as doc
+from agentops_hooks.report.mining import Miner
 
 TOP = 10  # largest commits
 KEPT = 200  # findings kept for the table (the most recent)
@@ -114,6 +115,7 @@ class Accumulator:
     seq: int = 0
     applied: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # verdict → rule ids, factors
     by_share: bool = False  # a rule sets min-ai-share: which rules apply depends on the AI share too
+    miner: Miner = field(default_factory=Miner)  # recurring learnings and fix-after-agent groups (Factor IX)
 
     def __post_init__(self) -> None:
         self.ranges = RangeRun(self.rules, self.policy)
@@ -139,6 +141,7 @@ class Accumulator:
         self._message(result)
         self._findings(result)
         self._size(result)
+        self.miner.commit(result)
 
     def _week(self, key: str) -> Week:
         week = self.weeks.get(key)
@@ -204,6 +207,7 @@ class Accumulator:
         if (text := learning(c.message)) is not None:
             self.learning_counts[v] += 1
             self.learnings.append(doc.commit_item(c, v, text=text))
+            self.miner.learning(c.sha, text)
 
     def _findings(self, result: CommitResult) -> None:
         v = result.agent.kind

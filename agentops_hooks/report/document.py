@@ -116,6 +116,7 @@ def build(acc: Accumulator, meta: dict[str, Any]) -> dict[str, Any]:
         "spirals": acc.spirals,
         "largest_commits": [item for _, _, item in sorted(acc.largest, reverse=True)],
         "learnings": {"count": acc.learning_counts, "items": list(acc.learnings)},
+        "patterns": acc.miner.document(),
     }
     return with_repository(report)
 

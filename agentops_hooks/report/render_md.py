@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterator
 from typing import Any
 
-from agentops_hooks.report import links
+from agentops_hooks.report import links, mining
 from agentops_hooks.report.document import AGENT_COLUMNS, SECTIONS, VERDICTS, agent_rows, attribution_line
 from agentops_hooks.report.render_text import by_verdict, one_line, pass_rate, pct, percent, short, week_row
 
@@ -102,6 +102,9 @@ def _later(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str]
     yield from _table(
         f"Learnings captured ({by_verdict(le['count'])})", ("commit", "date", "verdict", "learning"), rows
     )
+    mined = list(mining.lines(report.get("patterns")))
+    if mined:  # Factor IX: what recurs, and the command that turns it into a check
+        yield from ("", "### Recurring patterns", "", *(f"- {cell(line, 200)}" for line in mined))
     rows = [week_row(w) for w in reversed(report["weeks"])]
     yield from _table("Weeks (newest first)", ("week", "commits", "agent share", "passed", *VERDICTS), rows)
 

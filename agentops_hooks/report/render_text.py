@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from agentops_hooks.report import mining
 from agentops_hooks.report.document import AGENT_COLUMNS, SECTIONS, VERDICTS, agent_rows, attribution_line
 
 
@@ -83,6 +84,11 @@ def render(report: dict[str, Any]) -> Iterator[str]:
     le = report["learnings"]
     rows = [(short(i["sha"]), i["date"][:10], i["verdict"], one_line(i["text"], 60)) for i in le["items"]]
     yield from _table(f"Learnings captured: {by_verdict(le['count'])}", ("commit", "date", "verdict", "learning"), rows)
+    mined = list(mining.lines(report.get("patterns")))
+    if mined:  # Factor IX: what recurs, and the command that turns it into a check
+        yield ""
+        yield "Recurring patterns"
+        yield from (f"  {line}" for line in mined)
     if len(report["repositories"]) > 1:
         rows = [(r["repository"], str(r["commits"]), percent(r["agent_share"])) for r in report["repositories"]]
         yield from _table("Repositories", ("repository", "commits", "agent share"), rows)
