@@ -278,6 +278,19 @@ def agent_hook(runtime: str) -> int:
     return hooks.agent_hook(runtime)
 
 
+@cli.group("pack")
+def pack_group() -> None:
+    """Write rule packs others can install (`pkg:NAME`)."""
+
+
+@pack_group.command("new")
+@click.argument("name")
+@click.option("--dir", "directory", metavar="PATH", help="Where to write it (default: ./agentops-pack-NAME).")
+def pack_new(name: str, directory: str | None) -> int:
+    """An installable distribution declaring the pack NAME: a rule, its examples, a test."""
+    return _body("pack_new")(name, directory, click.echo)
+
+
 @cli.group("config")
 def config_group() -> None:
     """Inspect the effective configuration."""
