@@ -38,7 +38,7 @@ class Kind(NamedTuple):
 
 
 KINDS: dict[str, Kind] = {
-    "added-pattern": Kind(Scope.COMMIT, diff.added_pattern, params=diff.LINE_PATTERN),
+    "added-pattern": Kind(Scope.COMMIT, diff.added_pattern, params=diff.ADDED_PATTERN),
     "co-change": Kind(Scope.COMMIT, paths.co_change, params=paths.CO_CHANGE),
     "context-budget": Kind(Scope.COMMIT, documents.context_budget, params=documents.CONTEXT_BUDGET),
     "document-sections": Kind(
