@@ -8,6 +8,7 @@ from agentops_hooks import agents, gitrepo, message, sources
 from agentops_hooks.context import Context
 from agentops_hooks.judge import blob_sizes, judge, today
 from agentops_hooks.model import Commit, CommitResult
+from agentops_hooks.values import replace
 
 TEMPLATE = (
     "{c} agentops: say why (Factor I). Uncomment and fill in; '{c}' lines are dropped.\n"
@@ -25,6 +26,25 @@ def staged(ctx: Context) -> CommitResult:
     sizes = blob_sizes(ctx)
     try:
         return judge(ctx, sources.staged(git_dir=ctx.repo.git_dir), with_message=False, today=today(), sizes=sizes)
+    finally:
+        if sizes:
+            sizes.close()
+
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: against it, every line is added
+
+
+def files(ctx: Context, paths: list[str]) -> CommitResult:
+    """The index's content of these files, every line as added (`pre-commit run`, `--all-files`)."""
+    from agentops_hooks.diffparse import diff
+    from agentops_hooks.gitrepo.plumbing import DIFF_ARGS, HARDEN, stream
+
+    spec = [f":(literal){p}" for p in paths]
+    blocks = stream(["git", *HARDEN, "diff", "--cached", *DIFF_ARGS, EMPTY_TREE, "--", *spec], None, "diff")
+    commit = replace(sources.staged(git_dir=ctx.repo.git_dir), files=diff(blocks, sources.Spool()), source="files")
+    sizes = blob_sizes(ctx)
+    try:
+        return judge(ctx, commit, with_message=False, today=today(), sizes=sizes)
     finally:
         if sizes:
             sizes.close()

@@ -20,20 +20,28 @@ if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook nev
     from agentops_hooks.outputs import Options
 
 
-def staged(opts: Options, hook: bool = False) -> int:
-    """Check the staged change; as the pre-commit hook, block only on what no exemption can waive."""
+def staged(opts: Options, hook: bool = False, paths: tuple[str, ...] = ()) -> int:
+    """Check the staged change; as the pre-commit hook, block only on what no exemption can waive.
+
+    Outside a commit (`pre-commit run`, `--all-files`), the files pre-commit names are checked
+    whole, as their content is staged: a linter's habit, and no false green on `--all-files`.
+    """
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
 
     env = environ()
-    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
+    in_commit = "GIT_INDEX_FILE" in env
+    if hook and env.get("PRE_COMMIT") == "1" and not in_commit and not paths and not _anything_staged():
         say(
             "agentops: nothing to check outside a commit (this hook checks commits); "
             "run `agentops-check ci` or `agentops-check range A..B` to check history"
         )
         return ExitCode.OK
     ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+    if paths and not in_commit:
+        result = hookchecks.files(ctx, list(paths))
+        return write_outputs([result], opts, "files", "refused", ctx.config.rules)
     result = hookchecks.staged(ctx)
     if hook:
         result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
