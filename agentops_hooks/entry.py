@@ -35,8 +35,8 @@ def fast_path(args: list[str]) -> Callable[[], int] | None:
         return lambda: _hooks().commit_msg(_options(), rest[0])
     if name == "prepare-commit-msg" and 1 <= len(rest) <= 3 and plain:
         return lambda: _hooks().prepare_commit_msg(_options(), rest[0], rest[1] if len(rest) > 1 else None)
-    if name == "staged" and rest in ([], ["--hook"]):
-        return lambda: _hooks().staged(_options(), hook=bool(rest))
+    if name == "staged" and (rest == [] or (rest[:1] == ["--hook"] and all(not a.startswith("-") for a in rest[1:]))):
+        return lambda: _hooks().staged(_options(), hook=bool(rest), paths=tuple(rest[1:]))
     if name == "reference-transaction" and len(rest) == 1 and plain:
         return lambda: _guard().run(rest[0], sys.stdin)
     if name == "agent-hook":

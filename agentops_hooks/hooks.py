@@ -83,12 +83,15 @@ def commit_msg(opts: Options, message_file: str) -> int:
 
 
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
-    """The prepare-commit-msg hook: git runs it even under --no-verify, so every final message is judged here."""
+    """The prepare-commit-msg hook: git runs it even under --no-verify, so every final message is judged here
+    (or, when the reference-transaction guard will judge the commit, there: one judgement per commit)."""
+    require_file(message_file)
+    if _editing(os.environ) is False and _guard_will_judge(os.environ):
+        return ExitCode.OK
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
 
-    require_file(message_file)
     env = environ()
     source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
@@ -97,6 +100,39 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> 
         return ExitCode.OK
     note = f"commit refused by prepare-commit-msg, which runs even under --no-verify (your message is kept in {message_file})"
     return write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules)
+
+
+def _guard_will_judge(env: Mapping[str, str]) -> bool:
+    """Whether the reference-transaction guard judges this commit when its branch moves: then it is judged once, there.
+
+    It does when it is ours and runnable where git looks for it, HEAD is on a branch, and
+    no AGENTOPS_GUARD=off lets this command pass it; a message that stamp-trailer would change is
+    judged here (the stamp is this hook's). Anything else, and this hook judges a final message itself.
+    """
+    if env.get("AGENTOPS_GUARD") == "off" or "GIT_INDEX_FILE" not in env:
+        return False
+    from agentops_hooks import gitrepo, sources
+    from agentops_hooks.guard import install
+
+    try:
+        repo = gitrepo.repo_info()
+        if sources.head_branch(repo.git_dir) is None or _may_stamp(repo.toplevel):
+            return False
+        state = install.status()
+    except FatalError:
+        return False
+    return state.installed and state.runnable  # any version of ours: pre-commit runs this hook from its own environment
+
+
+def _may_stamp(root: str) -> bool:
+    """Whether the config may ask for stamp-trailer (read as text: loading every rule is what the skip saves)."""
+    from agentops_hooks.names import CONFIG_FILE
+
+    try:
+        with open(os.path.join(root, CONFIG_FILE), encoding="utf-8", errors="replace") as f:
+            return "stamp-trailer" in f.read()
+    except OSError:
+        return False
 
 
 def _editing(env: Mapping[str, str]) -> bool | None:
