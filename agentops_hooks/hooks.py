@@ -82,11 +82,10 @@ def commit_msg(opts: Options, message_file: str) -> int:
     return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
 
 
-def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
+def prepare_commit_msg(opts: Options, message_file: str, source: str | None, guard_asked: bool = False) -> int:
     """The prepare-commit-msg hook: git runs it even under --no-verify, so every final message is judged here
     (or, when the reference-transaction guard will judge the commit, there: one judgement per commit)."""
-    require_file(message_file)
-    if _editing(os.environ) is False and _guard_will_judge(os.environ):
+    if not guard_asked and leaves_to_guard(message_file):
         return ExitCode.OK
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
@@ -102,26 +101,35 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> 
     return write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules)
 
 
+def leaves_to_guard(message_file: str) -> bool:
+    """prepare-commit-msg's shortcut: a final message the reference-transaction guard will judge (before any rule loads)."""
+    require_file(message_file)
+    return _editing(os.environ) is False and _guard_will_judge(os.environ)
+
+
 def _guard_will_judge(env: Mapping[str, str]) -> bool:
     """Whether the reference-transaction guard judges this commit when its branch moves: then it is judged once, there.
 
-    It does when it is ours and runnable where git looks for it, HEAD is on a branch, and
-    no AGENTOPS_GUARD=off lets this command pass it; a message that stamp-trailer would change is
-    judged here (the stamp is this hook's). Anything else, and this hook judges a final message itself.
+    It does when it is ours and runnable where git looks for it (any version: pre-commit runs this
+    hook from its own environment), HEAD is on a branch, and no AGENTOPS_GUARD=off lets this command
+    pass it; a config that may stamp-trailer keeps the judgement here (the stamp is this hook's).
+    One git process and no rule is loaded on the way: this is the common commit's whole hook.
     """
     if env.get("AGENTOPS_GUARD") == "off" or "GIT_INDEX_FILE" not in env:
         return False
-    from agentops_hooks import gitrepo, sources
+    import subprocess
+
     from agentops_hooks.guard import install
 
     try:
-        repo = gitrepo.repo_info()
-        if sources.head_branch(repo.git_dir) is None or _may_stamp(repo.toplevel):
-            return False
-        state = install.status()
-    except FatalError:
+        args = ("git", "rev-parse", "--absolute-git-dir", "--show-toplevel", "--git-path", f"hooks/{install.HOOK}")
+        proc = subprocess.run(args, capture_output=True, check=True)  # not gitrepo: its import costs more than this
+        git_dir, toplevel, hook = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:3]
+        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8", errors="replace") as f:
+            on_branch = f.read().startswith("ref: refs/heads/")
+    except (subprocess.CalledProcessError, OSError, ValueError):
         return False
-    return state.installed and state.runnable  # any version of ours: pre-commit runs this hook from its own environment
+    return on_branch and not _may_stamp(toplevel) and install.will_run(os.path.abspath(hook))
 
 
 def _may_stamp(root: str) -> bool:
