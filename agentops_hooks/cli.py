@@ -98,10 +98,11 @@ def cli(ctx: click.Context) -> Any:
 
 @cli.command()
 @click.option("--hook", is_flag=True, help="Run as the pre-commit hook: block only on non-exemptible errors.")
+@click.argument("paths", nargs=-1, metavar="[FILE]...")
 @common_options
-def staged(opts: Options, hook: bool = False) -> int:
-    """Check the staged change (the default command)."""
-    return hooks.staged(opts, hook)
+def staged(opts: Options, hook: bool = False, paths: tuple[str, ...] = ()) -> int:
+    """Check the staged change (the default command); FILEs outside a commit: their whole staged content."""
+    return hooks.staged(opts, hook, paths)
 
 
 @cli.command("commit-msg")

@@ -34,9 +34,9 @@ def fast_path(args: list[str]) -> Callable[[], int] | None:
     if name == "commit-msg" and len(rest) == 1 and plain:
         return lambda: _hooks().commit_msg(_options(), rest[0])
     if name == "prepare-commit-msg" and 1 <= len(rest) <= 3 and plain:
-        return lambda: _hooks().prepare_commit_msg(_options(), rest[0], rest[1] if len(rest) > 1 else None)
-    if name == "staged" and rest in ([], ["--hook"]):
-        return lambda: _hooks().staged(_options(), hook=bool(rest))
+        return lambda: _prepare_commit_msg(rest)
+    if name == "staged" and (rest == [] or (rest[:1] == ["--hook"] and all(not a.startswith("-") for a in rest[1:]))):
+        return lambda: _hooks().staged(_options(), hook=bool(rest), paths=tuple(rest[1:]))
     if name == "reference-transaction" and len(rest) == 1 and plain:
         return lambda: _guard().run(rest[0], sys.stdin)
     if name == "agent-hook":
@@ -74,6 +74,14 @@ def _cli() -> ModuleType:
     from agentops_hooks import cli
 
     return cli
+
+
+def _prepare_commit_msg(rest: list[str]) -> int:
+    """A final message the guard will judge is left to it before the outputs (or any rule) are imported."""
+    hooks = _hooks()
+    if hooks.leaves_to_guard(rest[0]):
+        return 0
+    return int(hooks.prepare_commit_msg(_options(), rest[0], rest[1] if len(rest) > 1 else None, guard_asked=True))
 
 
 def _options() -> Any:

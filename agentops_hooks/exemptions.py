@@ -26,6 +26,7 @@ class Exemption:
     until: str | None
     problem: str | None  # None: valid
     approval: str = ""  # who approved it, and how far that is proven ("unverified approval")
+    expired: bool = False  # past its date: a warning (the finding it named stands), not an error of its own
 
 
 @frozen
@@ -61,7 +62,8 @@ def parse(commit: Commit, today: str, agent: bool = False, approvals: Approvals 
             problem = f"the exemption of '{rule}' gives no reason"
         elif until is not None and until < today[:10]:
             problem = f"the exemption of '{rule}' expired on {until}"
-        out.append(Exemption(rule, reason, until, problem, approved.note))
+        expired = bool(reason) and until is not None and until < today[:10]
+        out.append(Exemption(rule, reason, until, problem, approved.note, expired))
     return tuple(out)
 
 
@@ -100,6 +102,8 @@ def apply(
     inline = _inline_allows(commit)
     out = [_waive(f, by_id.get(f.rule_id), exempt, inline, commit.sha, policy) for f in findings]
     out += _exemption_problems(exempt, by_id)
+    if with_message:
+        out += misplaced(commit)
     if verdict.is_agent:
         out += _agent_suppressions(inline)
         out += _agent_exemptions(exempt, by_id)
@@ -146,30 +150,68 @@ def _waive(
 
 
 def _exemption_problems(exempt: Iterable[Exemption], rules: Mapping[str, Rule]) -> list[Finding]:
-    """An exemption that does not hold is reported, so nobody believes a rule was waived."""
+    """An exemption that does not hold is reported, so nobody believes a rule was waived.
+
+    An expired one, or one naming no loaded rule (with a did-you-mean), is a warning: the finding it
+    meant to waive, if any, stands and blocks on its own; without one there is nothing to refuse.
+    """
     out = []
     for e in exempt:
         problem = e.problem
-        if problem is None and e.rule_id not in rules:
-            problem = f"the exemption names '{e.rule_id}', which is not a loaded rule"
+        unknown = bool(e.rule_id) and e.rule_id not in rules
+        if problem is None and unknown:
+            problem = f"the exemption names '{e.rule_id}', which is not a loaded rule{_did_you_mean(e.rule_id, rules)}"
         elif problem is None and not rules[e.rule_id].exemptible:
             problem = f"'{e.rule_id}' cannot be exempted (exemptible: false)"
         if problem:
-            severity: Severity = "warning" if e.rule_id and e.rule_id not in rules else "error"
-            out.append(
-                Finding(
-                    "invalid-exemption",
-                    severity,
-                    problem,
-                    line=1,
-                    factor="VIII",
-                    hint=(
-                        "AgentOps-Exempt: <rule-id>: <reason> [until=YYYY-MM-DD], with 'Approved-by: Name <email>'"
-                        " of a person other than the author (an agent cannot approve its own exemption)"
-                    ),
-                )
-            )
+            severity: Severity = "warning" if unknown or e.expired else "error"
+            out.append(_invalid(problem, severity))
     return out
+
+
+def _invalid(problem: str, severity: Severity, line: int = 1) -> Finding:
+    return Finding(
+        "invalid-exemption",
+        severity,
+        problem,
+        line=line,
+        factor="VIII",
+        hint=(
+            "AgentOps-Exempt: <rule-id>: <reason> [until=YYYY-MM-DD], with 'Approved-by: Name <email>'"
+            " of a person other than the author (an agent cannot approve its own exemption)"
+        ),
+    )
+
+
+def _did_you_mean(rule_id: str, rules: Mapping[str, Rule]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(rule_id, list(rules), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_EXEMPT_LINE = re.compile(r"^\s*agentops-exempt\s*:", re.IGNORECASE)
+
+
+def misplaced(commit: Commit) -> list[Finding]:
+    """An `AgentOps-Exempt:` line outside the trailer block is ignored by git's trailer rules: say so, once."""
+    text = commit.message.text.replace("\r\n", "\n").rstrip("\n")
+    paragraphs = re.split(r"\n[ \t]*\n", text)
+    trailer_block = paragraphs[-1] if commit.message.trailers and len(paragraphs) > 1 else ""
+    start = len(text) - len(trailer_block) if trailer_block else len(text) + 1
+    offset = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if offset < start and number > 1 and _EXEMPT_LINE.match(line):
+            return [
+                _invalid(
+                    f"'{line.strip()}' on line {number} is ignored: exemptions count only in the trailer block "
+                    "(the message's last paragraph, with the other trailers)",
+                    "warning",
+                    line=number,
+                )
+            ]
+        offset += len(line) + 1
+    return []
 
 
 def _agent_suppressions(inline: Mapping[tuple[str, int], tuple[str, str]]) -> list[Finding]:

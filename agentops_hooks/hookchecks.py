@@ -9,6 +9,7 @@ from agentops_hooks.context import Context
 from agentops_hooks.judge import blob_sizes, judge, today
 from agentops_hooks.live import with_recent
 from agentops_hooks.model import Commit, CommitResult
+from agentops_hooks.values import replace
 
 TEMPLATE = (
     "{c} agentops: say why (Factor I). Uncomment and fill in; '{c}' lines are dropped.\n"
@@ -26,6 +27,25 @@ def staged(ctx: Context) -> CommitResult:
     sizes = blob_sizes(ctx)
     try:
         return judge(ctx, sources.staged(git_dir=ctx.repo.git_dir), with_message=False, today=today(), sizes=sizes)
+    finally:
+        if sizes:
+            sizes.close()
+
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: against it, every line is added
+
+
+def files(ctx: Context, paths: list[str]) -> CommitResult:
+    """The index's content of these files, every line as added (`pre-commit run`, `--all-files`)."""
+    from agentops_hooks.diffparse import diff
+    from agentops_hooks.gitrepo.plumbing import DIFF_ARGS, HARDEN, stream
+
+    spec = [f":(literal){p}" for p in paths]
+    blocks = stream(["git", *HARDEN, "diff", "--cached", *DIFF_ARGS, EMPTY_TREE, "--", *spec], None, "diff")
+    commit = replace(sources.staged(git_dir=ctx.repo.git_dir), files=diff(blocks, sources.Spool()), source="files")
+    sizes = blob_sizes(ctx)
+    try:
+        return judge(ctx, commit, with_message=False, today=today(), sizes=sizes)
     finally:
         if sizes:
             sizes.close()
@@ -65,21 +85,53 @@ def prepare(ctx: Context, path: str, source: str, final: bool) -> CommitResult |
     if final:
         return message_file(ctx, path, editing=False)
     if source in TEMPLATE_SOURCES:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-        if not re.search(r"(?im)^\W*context\b", text):
-            _insert_template(path, text)
+        _maybe_template(path, source)
     return None
 
 
-def _insert_template(path: str, text: str) -> None:
+def _maybe_template(path: str, source: str) -> None:
+    """Add the sections template to a message an editor will open, when git will strip it again.
+
+    The file's bytes are decoded as the message's encoding (`i18n.commitEncoding`, else UTF-8) with
+    undecodable bytes kept as they are, and written back byte for byte around the template. Not
+    added: when `commit.cleanup` keeps comment lines (the template would be recorded), when the
+    message names a context already, or to a `-m`/`-F` message that has comment lines of its own.
+    """
+    conf = sources.settings()
+    if conf.get("commit.cleanup", "default") in ("verbatim", "whitespace"):
+        return
+    encoding = gitrepo.config_values("i18n.commitencoding").get("i18n.commitencoding") or "utf-8"
+    try:
+        "".encode(encoding)
+    except LookupError:
+        encoding = "utf-8"
+    with open(path, "rb") as f:
+        raw = f.read()
+    text = raw.decode(encoding, "surrogateescape")
+    comment = conf.get("core.commentchar") or "#"
+    comment = "#" if comment == "auto" or len(comment) != 1 else comment
+    if re.search(r"(?im)^\W*context\b", text):
+        return
+    if source == "message" and _own_comment_lines(text, comment):
+        return
+    with open(path, "wb") as f:
+        f.write(_with_template(text, comment).encode(encoding, "surrogateescape"))
+
+
+def _own_comment_lines(text: str, comment: str) -> bool:
+    """Whether comment lines come before git's own block (the message's last paragraph of comment lines)."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip("\n"))
+    if blocks and all(ln.startswith(comment) for ln in blocks[-1].split("\n")):
+        blocks = blocks[:-1]
+    return any(ln.startswith(comment) for b in blocks for ln in b.split("\n"))
+
+
+def _with_template(text: str, comment: str) -> str:
     lines = text.split("\n")
-    comment = "#"
     at = next((i for i, ln in enumerate(lines) if ln.startswith(comment)), len(lines))
     block = TEMPLATE.format(c=comment).rstrip("\n").split("\n")
     lines[at:at] = [*block, ""] if at < len(lines) else ["", *block]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _stamp_trailer(path: str) -> None:

@@ -20,20 +20,28 @@ if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook nev
     from agentops_hooks.outputs import Options
 
 
-def staged(opts: Options, hook: bool = False) -> int:
-    """Check the staged change; as the pre-commit hook, block only on what no exemption can waive."""
+def staged(opts: Options, hook: bool = False, paths: tuple[str, ...] = ()) -> int:
+    """Check the staged change; as the pre-commit hook, block only on what no exemption can waive.
+
+    Outside a commit (`pre-commit run`, `--all-files`), the files pre-commit names are checked
+    whole, as their content is staged: a linter's habit, and no false green on `--all-files`.
+    """
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
 
     env = environ()
-    if hook and env.get("PRE_COMMIT") == "1" and "GIT_INDEX_FILE" not in env and not _anything_staged():
+    in_commit = "GIT_INDEX_FILE" in env
+    if hook and env.get("PRE_COMMIT") == "1" and not in_commit and not paths and not _anything_staged():
         say(
             "agentops: nothing to check outside a commit (this hook checks commits); "
             "run `agentops-check ci` or `agentops-check range A..B` to check history"
         )
         return ExitCode.OK
     ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+    if paths and not in_commit:
+        result = hookchecks.files(ctx, list(paths))
+        return write_outputs([result], opts, "files", "refused", ctx.config.rules)
     result = hookchecks.staged(ctx)
     if hook:
         result = _defer_to_commit_msg(result, {r.id: r.exemptible for r in ctx.config.rules})
@@ -74,13 +82,15 @@ def commit_msg(opts: Options, message_file: str) -> int:
     return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
 
 
-def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
-    """The prepare-commit-msg hook: git runs it even under --no-verify, so every final message is judged here."""
+def prepare_commit_msg(opts: Options, message_file: str, source: str | None, guard_asked: bool = False) -> int:
+    """The prepare-commit-msg hook: git runs it even under --no-verify, so every final message is judged here
+    (or, when the reference-transaction guard will judge the commit, there: one judgement per commit)."""
+    if not guard_asked and leaves_to_guard(message_file):
+        return ExitCode.OK
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
 
-    require_file(message_file)
     env = environ()
     source = source if source is not None else env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
@@ -89,6 +99,48 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> 
         return ExitCode.OK
     note = f"commit refused by prepare-commit-msg, which runs even under --no-verify (your message is kept in {message_file})"
     return write_outputs([result], opts, "prepare-commit-msg", note, ctx.config.rules)
+
+
+def leaves_to_guard(message_file: str) -> bool:
+    """prepare-commit-msg's shortcut: a final message the reference-transaction guard will judge (before any rule loads)."""
+    require_file(message_file)
+    return _editing(os.environ) is False and _guard_will_judge(os.environ)
+
+
+def _guard_will_judge(env: Mapping[str, str]) -> bool:
+    """Whether the reference-transaction guard judges this commit when its branch moves: then it is judged once, there.
+
+    It does when it is ours and runnable where git looks for it (any version: pre-commit runs this
+    hook from its own environment), HEAD is on a branch, and no AGENTOPS_GUARD=off lets this command
+    pass it; a config that may stamp-trailer keeps the judgement here (the stamp is this hook's).
+    One git process and no rule is loaded on the way: this is the common commit's whole hook.
+    """
+    if env.get("AGENTOPS_GUARD") == "off" or "GIT_INDEX_FILE" not in env:
+        return False
+    import subprocess
+
+    from agentops_hooks.guard import install
+
+    try:
+        args = ("git", "rev-parse", "--absolute-git-dir", "--show-toplevel", "--git-path", f"hooks/{install.HOOK}")
+        proc = subprocess.run(args, capture_output=True, check=True)  # not gitrepo: its import costs more than this
+        git_dir, toplevel, hook = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:3]
+        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8", errors="replace") as f:
+            on_branch = f.read().startswith("ref: refs/heads/")
+    except (subprocess.CalledProcessError, OSError, ValueError):
+        return False
+    return on_branch and not _may_stamp(toplevel) and install.will_run(os.path.abspath(hook))
+
+
+def _may_stamp(root: str) -> bool:
+    """Whether the config may ask for stamp-trailer (read as text: loading every rule is what the skip saves)."""
+    from agentops_hooks.names import CONFIG_FILE
+
+    try:
+        with open(os.path.join(root, CONFIG_FILE), encoding="utf-8", errors="replace") as f:
+            return "stamp-trailer" in f.read()
+    except OSError:
+        return False
 
 
 def _editing(env: Mapping[str, str]) -> bool | None:

@@ -70,9 +70,30 @@ def test_learn_from_incident_fails_it_passes_the_fix_and_backtest_names_the_othe
     assert rule_id not in _range_rule_ids(shas["fix"])
     doc = json.loads(run_cli("backtest", rule_id, "--format", "json").stdout)
     hits = {s["commit"] for s in doc["rules"][0]["samples"]}
-    assert hits == {shas["early"], shas["incident"], shas["late"]}
+    assert hits == {shas["early"], shas["late"]}  # the incident itself is listed in .agentops-ignore
     assert doc["rules"][0]["first_hit"]["sha"] == shas["early"]
     assert doc["rules"][0]["last_hit"]["sha"] == shas["late"]
+
+
+def test_learn_lists_the_incident_in_the_ignore_file_so_the_push_of_its_fix_passes(git_repo: Path) -> None:
+    shas = _incident_history()
+
+    proc = run_cli("learn", "--from-commit", shas["incident"])
+
+    assert proc.returncode == 0, proc.stderr
+    rule_id = f"learned-{shas['incident'][:7]}"
+    assert "learn: wrote .agentops-ignore" in proc.stdout
+    assert (
+        f"{shas['incident']} {rule_id} the incident agentops-check learn made this rule from (already fixed)"
+        in Path(".agentops-ignore").read_text().splitlines()
+    )
+    doc = json.loads(run_cli("range", f"{shas['incident']}^..{shas['incident']}", "-f", "json").stdout)
+    ours = [f for c in doc["commits"] for f in c["findings"] if f["rule_id"] == rule_id]
+    assert ours and all(f.get("waived") for f in ours), ours
+    late = run_cli("range", f"{shas['late']}^..{shas['late']}")
+    assert f"{rule_id} " in late.stdout and late.returncode == 1  # a later commit doing it again is still refused
+    assert run_cli("learn", "--from-commit", shas["incident"], "--id", "again-x").returncode == 0
+    assert Path(".agentops-ignore").read_text().count(shas["incident"]) == 2  # one line per rule
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(git_repo: Path) -> None:

@@ -103,14 +103,13 @@ def test_init_in_an_empty_repository(git_repo: Path) -> None:
     proc = run_cli("init")
     assert proc.returncode == 0, proc.stderr
     assert (
-        "pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type prepare-commit-msg --hook-type pre-push"
-        in proc.stdout
+        "pre-commit install --hook-type prepare-commit-msg --hook-type pre-push" in proc.stdout
     )
     config = (git_repo / ".agentops.yaml").read_text()
     assert config.startswith("# yaml-language-server: $schema=")
     assert "extends: [builtin:core, builtin:secrets]" in config
     hooks = (git_repo / ".pre-commit-config.yaml").read_text()
-    assert "default_install_hook_types: [pre-commit, commit-msg, prepare-commit-msg, pre-push]" in hooks
+    assert "default_install_hook_types: [prepare-commit-msg, pre-push]" in hooks
     for hook in ("agentops-staged", "agentops-prepare-commit-msg", "agentops-commit-msg", "agentops-pre-push"):
         assert f"- id: {hook}" in hooks
     assert run_cli("rules", "validate").returncode == 0
@@ -124,7 +123,7 @@ def test_init_keeps_every_comment_and_is_idempotent(git_repo: Path) -> None:
         if line.startswith("default_install_hook_types"):
             assert (
                 after.count(
-                    "default_install_hook_types: [pre-commit, commit-msg, prepare-commit-msg, pre-push]  # local checks"
+                    "default_install_hook_types: [pre-commit, prepare-commit-msg, pre-push]  # local checks"
                 )
                 == 1
             )
@@ -243,7 +242,7 @@ def test_init_appends_to_a_flow_repos_list(git_repo: Path) -> None:
     assert run_cli("init", "--rev", "v1").returncode == 0
     after = (git_repo / ".pre-commit-config.yaml").read_text()
     assert after == (
-        "default_install_hook_types: [pre-commit, commit-msg, prepare-commit-msg, pre-push]\n"
+        "default_install_hook_types: [pre-commit, prepare-commit-msg, pre-push]\n"
         "repos: [{repo: local, hooks: [{id: lint, name: lint, entry: 'true', language: system}]}, "
         "{repo: https://github.com/agentops-hooks/agentops-hooks, rev: v1, hooks: [{id: agentops-staged}, "
         "{id: agentops-prepare-commit-msg}, {id: agentops-commit-msg}, {id: agentops-pre-push}]}]  # ours\n"
@@ -266,5 +265,5 @@ def test_init_installs_the_guard_and_uninstall_removes_it(git_repo: Path) -> Non
     assert refused.returncode != 0 and "reference-transaction guard" in refused.stderr
     assert "installed already" in again.stdout
     assert removed.returncode == 0 and "removed the reference-transaction guard" in removed.stdout
-    assert "pre-commit uninstall --hook-type pre-commit" in removed.stdout
+    assert "pre-commit uninstall --hook-type prepare-commit-msg" in removed.stdout
     assert not hook.exists()

@@ -24,6 +24,10 @@ def test_wheel_contains_packs_and_schema(tmp_path: Path) -> None:
     assert "agentops_hooks/schema/agentops.schema.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "agentops-check = agentops_hooks.entry:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    build_info: dict[str, str] = {}  # the commit it was built from: init's default rev, for a wheel
+    exec(zipfile.ZipFile(wheel).read("agentops_hooks/_build_info.py").decode(), build_info)
+    head = subprocess.run(("git", "-C", str(ROOT), "rev-parse", "HEAD"), capture_output=True, text=True).stdout.strip()
+    assert build_info["COMMIT"] == head
 
 
 def test_manifest_is_valid() -> None:

@@ -156,7 +156,7 @@ def test_expired_exemption_does_not_count(git_repo: Path) -> None:
     )
     assert code == 1
     assert any(
-        "invalid-exemption the exemption of 'ai-context-sections' expired on 2026-01-31 (error)" in ln for ln in out
+        "invalid-exemption the exemption of 'ai-context-sections' expired on 2026-01-31 (warning)" in ln for ln in out
     )
     assert any("ai-context-sections missing the 'Context:' section (error)" in ln for ln in out)
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import click
 
 from agentops_hooks import gitrepo
+from agentops_hooks.boundary import say
 from agentops_hooks.commands import init
 from agentops_hooks.errors import ExitCode
 from agentops_hooks.guard import install
-
-DEFAULT_PACKS = ("core", "secrets")
 
 
 def run(packs: tuple[str, ...], repo: str | None, rev: str | None, agent: str | None, dry_run: bool) -> int:
     """Set up the repository this runs in (a dry run prints the diff and writes nothing)."""
     root = gitrepo.repo_info().toplevel
-    changes = init.plan(root, list(packs or DEFAULT_PACKS), repo, rev, agent)
+    try:
+        changes = init.plan(root, list(packs), repo, rev, agent)
+    except init.UnknownPack as e:
+        say(f"agentops init: {e}")
+        return ExitCode.USAGE
     if dry_run:
         for c in changes:
             click.echo(c.diff(), nl=False)
@@ -37,4 +40,8 @@ def uninstall() -> int:
     root = gitrepo.repo_info().toplevel
     click.echo(f"agentops uninstall: {install.uninstall(cwd=root)}")
     click.echo(f"agentops uninstall: the pre-commit hooks stay; remove them with:  {init.uninstall_command()}")
+    click.echo(
+        "agentops uninstall: without the guard, a message written in an editor is judged only by the commit-msg "
+        "hook:  pre-commit install --hook-type commit-msg"
+    )
     return ExitCode.OK

@@ -116,7 +116,9 @@ def _append_flow(
         head = text[:start].rstrip(" ") + (f"  {rest}" if rest else "") + "\n"
         return head + _as_lines(block(kcol + 2, kcol + 4)) + text[line_end + 1 :]
     inner_end = len(text[:close].rstrip())
-    return text[:inner_end] + ("" if not seq.value else ", ") + flow_item + text[inner_end:]
+    before = text[:inner_end]
+    sep = "" if not seq.value else (" " if before.endswith(",") else ", ")  # `[a, b,]`: its trailing comma kept
+    return before + sep + flow_item + text[inner_end:]
 
 
 def _offset(lines: Sequence[str], line: int, column: int) -> int:

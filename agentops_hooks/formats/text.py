@@ -44,6 +44,7 @@ def _header(result: CommitResult, run: RunInfo) -> str:
     c = result.commit
     what = {
         "staged": "staged change",
+        "files": "staged files",
         "commit-msg": "new commit",
         "squash": "pull request title and body (squash)",
     }.get(c.source, f"commit {c.short}")

@@ -186,6 +186,12 @@ def status(cwd: str | None = None) -> Status:
     )
 
 
+def will_run(path: str) -> bool:
+    """Whether the hook at `path` is our guard, executable, its interpreter and package there (no git, no imports)."""
+    text = _read(path)
+    return ours(text) and os.access(path, os.X_OK) and all(os.path.exists(p) for p in _named_paths(text or ""))
+
+
 def _named_paths(text: str) -> list[str]:
     """The interpreter and package paths a guard script names."""
     found = [ln.split("=", 1)[1].strip("'") for ln in text.splitlines() if ln.startswith(("python='", "package='"))]

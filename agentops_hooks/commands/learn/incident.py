@@ -32,6 +32,7 @@ class Draft:
     notes: tuple[str, ...] = ()
     kind: str = "added-pattern"
     keywords: tuple[str, ...] = ()
+    incident: str = ""  # the commit learned from (full sha); its own findings of the new rule are ignored
 
 
 def find_fix(incident: Commit, later: Iterable[Commit]) -> Commit | None:

@@ -5,16 +5,19 @@ This is the application layer: git and the config are reached through their modu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from agentops_hooks.commands.files import read_text, strings
+from agentops_hooks.commands.files import FileEdit, read_text, strings
 from agentops_hooks.commands.learn.incident import Draft, draft_from_commit, find_fix
 from agentops_hooks.commands.learn.pattern import check_pattern
 from agentops_hooks.commands.learn.plan import Proposal, plan
 from agentops_hooks.commands.learn.ruletext import rule_data
 from agentops_hooks.errors import FatalError
+from agentops_hooks.exemptions import parse_ignore_file
 from agentops_hooks.model import Rule
+from agentops_hooks.names import IGNORE_FILE
 from agentops_hooks.values import replace
 
 
@@ -53,6 +56,7 @@ def draft(
     if from_commit is None:
         raise FatalError("learn needs --from-commit SHA or --pattern RE (see `agentops-check learn --help`)")
     d = _commit_draft(from_commit, secrets, [parse_line_choice(v) for v in lines])
+    d = replace(d, incident=_full_sha(from_commit))
     if paths:
         d = replace(d, include=tuple(paths))
     if rule_id:
@@ -77,6 +81,12 @@ def _secrets(ctx: Any) -> tuple[Rule, ...]:
 
     pack = config.load(str(packs.builtin_path("secrets")), pack="builtin:secrets").rules
     return secret_rules((*ctx.config.rules, *pack))
+
+
+def _full_sha(rev: str) -> str:
+    from agentops_hooks import gitrepo
+
+    return str(gitrepo.resolve(rev))
 
 
 def _commit_draft(sha: str, secrets: Sequence[Rule], chosen: Sequence[tuple[str, int]]) -> Draft:
@@ -130,7 +140,26 @@ def finish(
     secrets = [r.compiled.regexes["pattern"] for r in _secrets(ctx)]
     if any(s.search(v) for v in strings(data) for s in secrets):  # the last guard
         raise FatalError(f"the proposed rule '{d.rule_id}' would contain a secret; nothing written")
-    return replace(proposal, notes=(*d.notes, *proposal.notes))
+    ignored = _ignore_incident(ctx.repo.toplevel, d)
+    return replace(proposal, edits=(*proposal.edits, *ignored), notes=(*d.notes, *proposal.notes))
+
+
+def _ignore_incident(toplevel: str, d: Draft) -> tuple[FileEdit, ...]:
+    """The incident commit listed in the ignore file for the new rule, with that reason.
+
+    It is already fixed, but it stays in the history being pushed: without this line the rule just
+    learned would refuse the push (pre-push blocks) of the very fix. Nothing when learning from flags.
+    """
+    if not d.incident:
+        return ()
+    path = os.path.join(toplevel, IGNORE_FILE)
+    before = read_text(path)
+    if d.rule_id in parse_ignore_file(before or "").get(d.incident, {}):
+        return ()
+    head = before if before is None or not before or before.endswith("\n") else before + "\n"
+    line = f"{d.incident} {d.rule_id} the incident agentops-check learn made this rule from (already fixed)\n"
+    intro = "" if before else f"# {IGNORE_FILE}: <sha> <rule-id> <reason>, one commit a line (docs/config.md)\n"
+    return (FileEdit(path, before, (head or "") + intro + line),)
 
 
 def _planned(ctx: Any, data: Mapping[str, Any], rule_file: str, config_path: str | None) -> Proposal:
