@@ -8,7 +8,7 @@ import os
 import click
 
 from agentops_hooks import config, gitrepo, packs, ruletest
-from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.errors import ExitCode, FatalError, UsageError
 from agentops_hooks.model import Rule
 
 
@@ -35,14 +35,14 @@ def list_rules(config_path: str | None, all_packs: bool) -> int:
 
 
 def show(rule_id: str, config_path: str | None) -> int:
-    """Everything about one rule (also `explain ID`); an unknown id is exit 3 with a did-you-mean."""
+    """Everything about one rule (also `explain ID`); an unknown id is a usage error (exit 2) with a did-you-mean."""
     from agentops_hooks.explain import explain
 
     found = {r.id: r for r in effective(config_path, True)} | {r.id: r for r in effective(config_path, False)}
     rule = found.get(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, list(found), n=1)
-        raise FatalError(
+        raise UsageError(
             f"no rule '{rule_id}'"
             + (f" (did you mean '{close[0]}'?)" if close else "")
             + "; `agentops-check rules list --all` shows them"

@@ -26,6 +26,7 @@ class RunInfo:
     verbose: bool = False
     blocking_note: str = ""
     rules: Mapping[str, RuleDoc] = field(default_factory=dict)  # rule id → what SARIF and JUnit describe
+    quiet: bool = False  # -q: the text format prints the finding lines only
 
 
 @frozen
