@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 
 import click
 
 from agentops_hooks import config, gitrepo, packs, ruletest
 from agentops_hooks.errors import ExitCode, FatalError, UsageError
+from agentops_hooks.formats.common import plural
 from agentops_hooks.model import Rule
 
 
@@ -28,10 +30,17 @@ def effective(config_path: str | None, all_packs: bool, trust_cache: bool = True
 
 
 def list_rules(config_path: str | None, all_packs: bool) -> int:
-    """One line per rule: id, pack, kind, severity, applies-to."""
-    for rule in effective(config_path, all_packs):
-        click.echo(f"{rule.id}  {rule.pack}  {rule.kind}  {rule.severity}  applies-to={rule.applies_to}")
+    """One line per rule: id, pack, kind, severity, applies-to, in aligned columns."""
+    rows = [(r.id, r.pack or "local", r.kind, r.severity, f"applies-to={r.applies_to}") for r in effective(config_path, all_packs)]
+    for line in columns(rows):
+        click.echo(line)
     return ExitCode.OK
+
+
+def columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as lines whose columns line up (two spaces between), the last column not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def show(rule_id: str, config_path: str | None) -> int:
@@ -65,7 +74,7 @@ def validate(files: tuple[str, ...], config_path: str | None) -> int:
             config.load(path, trust_cache=False)
             click.echo(f"{path}: ok")
     else:
-        click.echo(f"ok: {len(effective(config_path, False, trust_cache=False))} rules")
+        click.echo(f"ok: {plural(len(effective(config_path, False, trust_cache=False)), 'rule')}")
     return ExitCode.OK
 
 
