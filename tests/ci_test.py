@@ -164,7 +164,7 @@ def test_gitlab_merge_request_names_the_bad_commit_and_writes_code_quality(pr: d
     assert "::error" not in proc.stdout  # no GitHub annotations on GitLab
     issues = json.loads(Path("gl-code-quality.json").read_text(encoding="utf-8"))
     assert [i["check_name"] for i in issues] == ["ai-context-sections"] * 4
-    assert all(i["description"].startswith(f"commit {bad} message:") for i in issues)
+    assert all(i["description"].startswith(f"commit {bad}: ") for i in issues)
 
 
 def test_gitlab_squash_judges_the_merge_request_title(pr: dict[str, str]) -> None:
