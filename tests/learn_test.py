@@ -243,6 +243,28 @@ def test_duplicate_id_is_refused(git_repo: Path) -> None:
     assert proc.returncode == 3 and "already loaded" in proc.stderr
 
 
+def test_a_rule_that_duplicates_a_loaded_one_is_refused_naming_it(git_repo: Path) -> None:
+    _incident_history()
+    assert run_cli("learn", "--pattern", r"process\.env\b", "--id", "no-env", "--message", "m").returncode == 0
+
+    proc = run_cli("learn", "--pattern", r"process\.env\b", "--id", "no-env-again", "--message", "m")
+
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("agentops-check: the proposed rule duplicates 'no-env' (.agentops/rules.yaml rule #1)")
+    assert "no-env-again" not in Path(".agentops/rules.yaml").read_text()
+
+
+def test_a_learned_pattern_keeps_a_commit_id_whole(git_repo: Path) -> None:
+    _commit("feat: app\n", {"src/app.js": APP})
+    bad = _commit(f"feat: pin\n\n{CLAUDE}\n", {"src/pin.js": APP + 'const pinned = "3f2a9c1";\n'})
+
+    proc = run_cli("learn", "--from-commit", bad, "--line", "src/pin.js:" + str(APP.count("\n") + 1))
+
+    assert proc.returncode == 0, proc.stderr
+    text = Path(".agentops/rules.yaml").read_text()
+    assert r"\b[0-9a-f]{7,}\b" in text and r"\d+f2a9c1" not in text
+
+
 def test_a_leaked_secret_never_reaches_the_rule_file(git_repo: Path) -> None:
     _commit("feat: app\n", {"src/app.js": APP})
     leak = _commit(
@@ -261,15 +283,16 @@ def test_a_leaked_secret_never_reaches_the_rule_file(git_repo: Path) -> None:
     assert run_cli("rules", "test").returncode == 0  # its fail example still fails, without the secret
 
 
-def test_only_secret_lines_fall_back_to_the_secret_rules_shape(git_repo: Path) -> None:
+def test_only_secret_lines_give_the_secret_rule_s_shape_which_is_refused_as_its_duplicate(git_repo: Path) -> None:
     _commit("feat: app\n", {"src/app.js": APP})
     leak = _commit("feat: key\n", {"keys.txt": f"{AWS_KEY}\n"})
 
     proc = run_cli("learn", "--from-commit", leak)
 
-    assert proc.returncode == 0, proc.stderr
-    text = Path(".agentops/rules.yaml").read_text()
-    assert AWS_KEY not in text and "A3T[A-Z0-9]" in text
+    assert proc.returncode == 3
+    assert "the proposed rule duplicates 'aws-access-key-id' (builtin:secrets rule #" in proc.stderr
+    assert AWS_KEY not in proc.stdout + proc.stderr
+    assert not Path(".agentops/rules.yaml").exists()
 
 
 @pytest.mark.parametrize(
@@ -277,7 +300,10 @@ def test_only_secret_lines_fall_back_to_the_secret_rules_shape(git_repo: Path) -
     [
         ("console.log(process.env);", r"console\.log\(process\.env\);"),
         ("retry 3 times", r"retry\s+\d+\s+times"),
-        ("sha 0a1b2c3d4e5f6a7b", r"sha\s+[0-9a-f]+"),
+        ("sha 0a1b2c3d4e5f6a7b", r"sha\s+\b[0-9a-f]{7,}\b"),
+        ("git revert 3f2a9c1", r"git\s+revert\s+\b[0-9a-f]{7,}\b"),  # a short commit id: one token, not \d+f2a9c1
+        ("pin 1234567abc", r"pin\s+\b[0-9a-f]{7,}\b"),
+        ("width 3px", r"width\s+3px"),
         ("utf8 [x]", r"utf8\s+\[x\]"),
     ],
 )

@@ -138,7 +138,7 @@ def _planned(ctx: Any, data: Mapping[str, Any], rule_file: str, config_path: str
         toplevel=ctx.repo.toplevel,
         config_path=ctx.config.path if config_path is None else config_path,
         config_files=ctx.config.files,
-        existing_ids=[r.id for r in ctx.config.rules],
+        existing=ctx.config.rules,
         rule_file=rule_file,
         data=data,
         read=read_text,
