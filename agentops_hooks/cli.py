@@ -102,11 +102,13 @@ def format_options(names: Collection[str], default: str = "text") -> Callable[[C
 
 
 COMMON_OPTIONS = (  # applied bottom-up, so listed in the order --help shows them
-    click.option("-q", "--quiet", is_flag=True, help="Print only findings."),
+    click.option("-q", "--quiet", is_flag=True, help="Print the finding lines only: no headers, hints or summary."),
     click.option("--no-inline-allow", is_flag=True, help="Ignore `agentops: allow` comments (for CI)."),
     click.option("-v", "--verbose", is_flag=True, help="Say more: clean commits too, tracebacks of internal errors."),
     click.option(
-        "--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR)."
+        "--color/--no-color",
+        default=None,
+        help="Colour the text output (default: off under NO_COLOR, on under FORCE_COLOR, off for TERM=dumb, else on a terminal).",
     ),
     format_options(FORMATTERS),
     click.option(
