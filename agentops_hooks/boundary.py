@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from types import TracebackType
 
-from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.errors import ExitCode, FatalError, UsageError
 
 INTERRUPTED = 130
 
@@ -50,6 +50,9 @@ def failed(e: BaseException, args: Sequence[str]) -> int:
     if isinstance(e, KeyboardInterrupt):
         say("agentops-check: interrupted")
         return INTERRUPTED
+    if isinstance(e, UsageError):  # the arguments are wrong: the same code as click's own usage errors
+        say(f"agentops-check: {e}")
+        return ExitCode.USAGE
     if isinstance(e, FatalError):
         say(f"agentops-check: {e}")
         return ExitCode.CANNOT_RUN

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from agentops_hooks.errors import FatalError
+from agentops_hooks.errors import FatalError, UsageError
 from agentops_hooks.values import frozen
 
 ZERO = "0" * 40
@@ -33,7 +33,7 @@ def detect(env: Mapping[str, str], base: str | None = None, head: str = "HEAD") 
         return _github(env)
     if env.get("GITLAB_CI") == "true":
         return _gitlab(env)
-    raise FatalError(
+    raise UsageError(
         "not in a known CI (GitHub Actions, GitLab CI): pass --base REF, e.g. `agentops-check ci --base origin/main`"
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import click
@@ -18,9 +18,12 @@ import click
 from agentops_hooks import __version__, hooks
 from agentops_hooks.boundary import Shell
 from agentops_hooks.errors import ExitCode
-from agentops_hooks.formats import FORMATTERS
+from agentops_hooks.formats import FORMATTERS, SHARES_STDOUT
 from agentops_hooks.names import CONFIG_FILE, RUNTIMES
 from agentops_hooks.outputs import Options, default_color
+
+REPORT_FORMATS = ("html", "json", "markdown", "openmetrics", "text")  # report/__init__.py RENDERERS (not imported: --help stays fast)
+LEARNINGS_FORMATS = ("json", "markdown", "text")  # report/__init__.py LEARNINGS
 
 
 def _body(name: str, function: str = "run") -> Callable[..., int]:
@@ -29,20 +32,51 @@ def _body(name: str, function: str = "run") -> Callable[..., int]:
     return body
 
 
-def _parse_format(value: str) -> tuple[str, str | None]:
-    name, _, path = value.partition("=")
-    if name not in FORMATTERS:
-        raise click.BadParameter(f"unknown format {name!r} (choose from {', '.join(sorted(FORMATTERS))})")
-    return name, path or None
+Output = tuple[str, str | None]  # a format's name and its file (None: standard output)
 
 
-def _options(formats: tuple[str, ...], output: str | None, color: bool | None, **flags: Any) -> Options:
-    """The parsed shared options as one frozen Options."""
-    outputs = tuple(_parse_format(v) for v in formats) or (("text", None),)
+class FormatSpec(click.ParamType[Output]):
+    """`FMT[=PATH]`, checked against the formats one command writes (its registry's keys)."""
+
+    name = "FMT[=PATH]"
+
+    def __init__(self, names: Collection[str]) -> None:
+        self.names = tuple(sorted(names))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Output:
+        if isinstance(value, tuple):
+            return (str(value[0]), value[1])
+        name, sep, path = str(value).partition("=")
+        if name not in self.names:
+            who = ctx.command_path if ctx is not None else "agentops-check"
+            self.fail(f"`{who}` has no format {name!r}; it writes {', '.join(self.names)}", param, ctx)
+        if sep and not path:
+            self.fail(f"{value!r} names no file after '=' (e.g. -f {name}=out.{name})", param, ctx)
+        return name, path or None
+
+
+def resolve_outputs(
+    formats: Sequence[Output], output: str | None, default: str = "text", shares: Collection[str] = SHARES_STDOUT
+) -> tuple[Output, ...]:
+    """The formats to write and where; two documents on standard output are a usage error naming the fix."""
+    outputs = tuple(formats) or ((default, None),)
     if output:
         if len(outputs) > 1:
             raise click.UsageError("--output takes a single format; use -f FMT=PATH for several")
         outputs = ((outputs[0][0], output),)
+    to_stdout = [name for name, path in outputs if path is None]
+    if len(to_stdout) > 1 and not set(to_stdout) <= set(shares):
+        keep, *rest = to_stdout
+        raise click.UsageError(
+            f"{' and '.join(to_stdout)} would share standard output, one document glued to the next;"
+            f" give all but one a file, e.g. -f {keep} " + " ".join(f"-f {n}={'out.' + n}" for n in rest)
+        )
+    return outputs
+
+
+def _options(formats: tuple[Output, ...], output: str | None, color: bool | None, **flags: Any) -> Options:
+    """The parsed shared options as one frozen Options."""
+    outputs = resolve_outputs(formats, output)
     color = default_color() if color is None else color
     chosen = bool(formats or output)
     return Options(
@@ -50,22 +84,33 @@ def _options(formats: tuple[str, ...], output: str | None, color: bool | None, *
     )
 
 
+def format_options(names: Collection[str], default: str = "text") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`-f FMT[=PATH]` (repeatable) and `--output PATH` for a command whose formats are `names`."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--output", metavar="PATH", help="Write the (single) format to PATH.")(f)
+        return click.option(
+            "-f",
+            "--format",
+            "formats",
+            multiple=True,
+            type=FormatSpec(names),
+            help=f"Output format, repeatable ({', '.join(sorted(names))}; default {default}); =PATH writes to a file.",
+        )(f)
+
+    return apply
+
+
 COMMON_OPTIONS = (  # applied bottom-up, so listed in the order --help shows them
-    click.option("-q", "--quiet", is_flag=True, help="Print only findings."),
+    click.option("-q", "--quiet", is_flag=True, help="Print the finding lines only: no headers, hints or summary."),
     click.option("--no-inline-allow", is_flag=True, help="Ignore `agentops: allow` comments (for CI)."),
     click.option("-v", "--verbose", is_flag=True, help="Say more: clean commits too, tracebacks of internal errors."),
     click.option(
-        "--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR)."
+        "--color/--no-color",
+        default=None,
+        help="Colour the text output (default: off under NO_COLOR, on under FORCE_COLOR, off for TERM=dumb, else on a terminal).",
     ),
-    click.option("--output", metavar="PATH", help="Write the (single) format to PATH."),
-    click.option(
-        "-f",
-        "--format",
-        "formats",
-        multiple=True,
-        metavar="FMT[=PATH]",
-        help=f"Output format, repeatable ({', '.join(sorted(FORMATTERS))}); =PATH writes to a file.",
-    ),
+    format_options(FORMATTERS),
     click.option(
         "--config", "config_path", metavar="PATH", help=f"Config file (default: AGENTOPS_CONFIG, then {CONFIG_FILE})."
     ),
@@ -81,16 +126,20 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
         shared = {k: kwargs.pop(k) for k in SHARED}
         return f(opts=_options(**shared), **kwargs)
 
+    decorated: Callable[..., Any] = wrapper
     for option in COMMON_OPTIONS:
-        wrapper = option(wrapper)
-    return wrapper
+        decorated = option(decorated)
+    return decorated
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="agentops-check")
 @click.pass_context
 def cli(ctx: click.Context) -> Any:
-    """Stop AI coding agents from landing bad commits (12-Factor AgentOps checks)."""
+    """Stop AI coding agents from landing bad commits (12-Factor AgentOps checks).
+
+    With no command, or with options only (`agentops-check -f json`), it checks the staged change.
+    """
     if ctx.invoked_subcommand is None:
         return ctx.invoke(staged)
     return None
@@ -174,11 +223,13 @@ def learn(config_path: str | None, dry_run: bool, rule_file: str, **flags: Any) 
 @click.argument("target", metavar="RULE-ID|FILE")
 @click.option("--range", "spec", metavar="A..B", help="Only these commits (default: all of HEAD's history).")
 @click.option("--since", metavar="DATE", help="Only commits since DATE (git log --since).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_options(("text", "json"))
 @click.option("--config", "config_path", metavar="PATH")
-def backtest(target: str, spec: str | None, since: str | None, fmt: str, config_path: str | None) -> int:
+def backtest(
+    target: str, spec: str | None, since: str | None, formats: tuple[Output, ...], output: str | None, config_path: str | None
+) -> int:
     """What a rule (or every rule of a rule file) would have caught across history."""
-    return _body("backtest")(target, spec, since, fmt, config_path)
+    return _body("backtest")(target, spec, since, resolve_outputs(formats, output), config_path)
 
 
 @cli.group()
@@ -299,10 +350,10 @@ def config_group() -> None:
 
 @config_group.command("show")
 @click.option("--config", "config_path", metavar="PATH")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def config_show(config_path: str | None, fmt: str) -> int:
+@format_options(("text", "json"))
+def config_show(config_path: str | None, formats: tuple[Output, ...], output: str | None) -> int:
     """The effective rules and settings, each with where it was set."""
-    return _body("config", "show")(config_path, fmt)
+    return _body("config", "show")(config_path, resolve_outputs(formats, output))
 
 
 @cli.command()
@@ -327,10 +378,8 @@ def _period_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command("report")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @_period_options
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "html", "openmetrics"]), default="text"
-)
-@click.option("--output", metavar="PATH", help="Write the report to PATH instead of stdout.")
+@format_options(REPORT_FORMATS)
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
 @click.option("--merge", is_flag=True, help="Combine the JSON reports given as FILES (one row per repository).")
 @click.option("--name", metavar="NAME", help="The repository's name in the report (default: owner/repo of origin).")
 @click.option(
@@ -346,37 +395,50 @@ def report_command(
     spec: str | None,
     since: str | None,
     until: str | None,
-    fmt: str,
+    formats: tuple[Output, ...],
     output: str | None,
+    quiet: bool,
     merge: bool,
     name: str | None,
     fail_under: tuple[str, ...],
 ) -> int:
     """Agent share, rule pass rates, sections, exemptions, spirals, learnings: one pass over history."""
-    return _body("report")(files, config_path, (spec, since, until), fmt, output, merge, name, fail_under)
+    outputs = resolve_outputs(formats, output)
+    return _body("report")(files, config_path, (spec, since, until), outputs, merge, name, quiet, fail_under)
 
 
 @cli.command("learnings")
 @_period_options
 @click.option("--grep", metavar="TEXT", help="Only learnings containing TEXT (case-insensitive).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--output", metavar="PATH", help="Write to PATH instead of stdout.")
+@format_options(LEARNINGS_FORMATS)
 def learnings_command(
     config_path: str | None,
     spec: str | None,
     since: str | None,
     until: str | None,
     grep: str | None,
-    fmt: str,
+    formats: tuple[Output, ...],
     output: str | None,
 ) -> int:
-    """The `Learning:` lines of history, with commit, date and verdict; --grep searches them."""
-    return _body("report", "learnings")(config_path, (spec, since, until), grep, fmt, output)
+    """The `Learning:` lines of history, with commit, date and verdict; --grep searches them.
+
+    `-f markdown=DIR` writes one note per learning into DIR (front matter: commit, date, agent, files, rule).
+    """
+    outputs = resolve_outputs(formats, output)
+    if any(name == "markdown" and path is None for name, path in outputs):
+        raise click.UsageError("-f markdown writes one note per learning into a folder: -f markdown=DIR")
+    return _body("report", "learnings")(config_path, (spec, since, until), grep, outputs)
 
 
 def dispatch(args: Sequence[str]) -> int:
-    """Parse the arguments and run the command they name (the caller holds the boundary)."""
-    ret = cli.main(args=list(args), prog_name="agentops-check", standalone_mode=False)
+    """Parse the arguments and run the command they name (the caller holds the boundary).
+
+    Options without a command are the default command's: `agentops-check -f json` is `staged -f json`.
+    """
+    args = list(args)
+    if args and args[0].startswith("-") and args[0] not in ("-h", "--help", "--version"):
+        args = ["staged", *args]
+    ret = cli.main(args=args, prog_name="agentops-check", standalone_mode=False)
     return int(ret) if isinstance(ret, int) else ExitCode.OK
 
 

@@ -18,6 +18,10 @@ class FatalError(Exception):
     """The check could not run: the message is one line saying what to do (exit 3)."""
 
 
+class UsageError(FatalError):
+    """The arguments are wrong: missing, contradictory or naming nothing that exists (exit 2)."""
+
+
 class RuleFileError(FatalError):
     """A rule or config file is not valid; the message starts with file:line:col."""
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from agentops_hooks.formats.common import plural
 from agentops_hooks.model import Rule
+
+LINE_KINDS = frozenset({"added-pattern"})  # findings on an added line, which an inline allow comment can waive
+_PLACEHOLDER = re.compile(r"\{([a-z_-]+)\}")
 
 FACTORS = {
     "I": "Factor I: commits carry intent, context and learnings",
@@ -34,7 +39,7 @@ def explain(rule: Rule) -> Iterator[str]:
     yield f"Judges: {APPLIES.get(rule.applies_to, rule.applies_to)} (applies-to: {rule.applies_to})"
     if rule.factor:
         yield FACTORS.get(rule.factor, f"Factor {rule.factor}")
-    yield f"A finding says: {rule.message}"
+    yield f"A finding says: {rendered(rule)}"
     if rule.params:
         yield "Parameters:"
         for key, value in rule.params.items():
@@ -42,12 +47,16 @@ def explain(rule: Rule) -> Iterator[str]:
     if rule.hint:
         yield f"How to fix: {rule.hint}"
     if rule.exemptible:
+        line = (
+            f"; for a line: a comment 'agentops: allow {rule.id} <reason>' (an agent's is reported)"
+            if rule.kind in LINE_KINDS
+            else ""
+        )
         yield (
             f"How to exempt one commit: a person approves it: the trailer 'AgentOps-Exempt: {rule.id}: <reason>"
             " [until=YYYY-MM-DD]' with 'Approved-by: Name <email>' of a person who is not the author (an agent"
             " cannot waive its own finding; under 'approvals: signed' the approver signs a commit carrying"
-            f" 'AgentOps-Approve: <sha> {rule.id}'); for a line: a comment 'agentops: allow {rule.id} <reason>'"
-            " (an agent's is reported)"
+            f" 'AgentOps-Approve: <sha> {rule.id}'){line}"
         )
     else:
         yield (
@@ -58,11 +67,25 @@ def explain(rule: Rule) -> Iterator[str]:
     for expect, label in (("fail", "Flagged"), ("pass", "Allowed")):
         cases = examples.get(expect) or []
         if cases:
-            yield f"{label} ({len(cases)} example{'s' if len(cases) != 1 else ''}):"
-            for case in cases[:3]:
+            yield f"{label} ({plural(len(cases), 'example')}):"
+            for case in cases:
                 yield f"  - {_case(case)}"
     if rule.redact:
         yield "Matched text is masked in every output (redact: true)."
+
+
+def rendered(rule: Rule) -> str:
+    """The message template as a reader sees it: what the first failing example prints, else `<placeholder>`s."""
+    from agentops_hooks import ruletest
+
+    for case in (rule.examples or {}).get("fail") or []:
+        try:
+            found = ruletest.findings(rule, case)
+        except Exception:  # an example the rule cannot run is `rules test`'s to report, not explain's
+            break
+        if found:
+            return f"{found[0].message} (e.g. for {_case(case)})"
+    return _PLACEHOLDER.sub(lambda m: f"<{m.group(1)}>", rule.message)
 
 
 def _case(case: Mapping[str, Any]) -> str:

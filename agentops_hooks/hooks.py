@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from agentops_hooks.boundary import say
-from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.errors import ExitCode, UsageError
 from agentops_hooks.values import replace
 
 if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook never needs them
@@ -158,7 +158,7 @@ def _editing(env: Mapping[str, str]) -> bool | None:
 def require_file(path: str) -> None:
     """A hook's message file must exist."""
     if not os.path.isfile(path):
-        raise FatalError(f"{path}: no such message file (git passes .git/COMMIT_EDITMSG to the hook)")
+        raise UsageError(f"{path}: no such message file (git passes .git/COMMIT_EDITMSG to the hook)")
 
 
 def agent_hook(runtime: str) -> int:

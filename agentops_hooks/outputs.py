@@ -7,8 +7,9 @@ the exit code. No click here: the hook entry (entry.py) writes results without t
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from agentops_hooks import __version__
 from agentops_hooks.counting import Totals
@@ -19,6 +20,7 @@ from agentops_hooks.model import Checked, Rule
 from agentops_hooks.values import frozen, replace
 
 SUMMARY_CAP = 1_000_000  # GitHub refuses a step summary over 1 MiB
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a byte of a file name that is not UTF-8 (os.fsdecode's form)
 
 
 @frozen
@@ -34,9 +36,19 @@ class Options:
     chosen_formats: bool = False  # -f/--output given: no format is added automatically
 
 
-def default_color() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set."""
-    return sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+def default_color(env: Mapping[str, str] | None = None) -> bool:
+    """Colour without --color/--no-color: NO_COLOR disables, FORCE_COLOR forces, TERM=dumb disables, else a terminal.
+
+    The order CPython's own colouring follows; NO_COLOR and FORCE_COLOR count when set and not empty.
+    """
+    env = os.environ if env is None else env
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 def write_outputs(
@@ -48,7 +60,7 @@ def write_outputs(
 ) -> int:
     """Count the results once, render every requested format (streaming when there is one); the exit code."""
     docs = {r.id: RuleDoc(r.description, r.hint, r.factor, r.severity) for r in rules}
-    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note, docs)
+    run = RunInfo(__version__, command, opts.color, opts.verbose, blocking_note, docs, opts.quiet)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY") if any(n == "github" for n, _ in opts.outputs) else None
     totals = Totals()
     counted = totals.counted(results)
@@ -71,8 +83,20 @@ def _for_path(run: RunInfo, path: str | None) -> RunInfo:
     return replace(run, color=run.color and path is None)
 
 
+def printable(line: str) -> str:
+    """The line with each undecodable file-name byte as its escape `\\udcXX`, so every output stays valid UTF-8.
+
+    Inside a JSON string that escape is JSON's own: `os.fsencode(json.loads(...))` gives the bytes back;
+    in XML, markdown and text it is plain characters.
+    """
+    if _SURROGATE.search(line) is None:
+        return line
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
 def emit(lines: Iterable[str], path: str | None) -> None:
-    """Write lines to stdout, or to a file when a path is given."""
+    """Write lines to stdout, or to a file when a path is given; never a byte that is not UTF-8."""
+    lines = map(printable, lines)
     if path is None:
         out = sys.stdout
         if out is None:  # started with stdout closed (`>&-`): the verdict is still the exit code
@@ -96,7 +120,7 @@ def emit(lines: Iterable[str], path: str | None) -> None:
 
 def _append_summary(path: str, lines: Iterable[str]) -> None:
     """Append the markdown report to $GITHUB_STEP_SUMMARY, within GitHub's size limit."""
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(map(printable, lines)) + "\n"
     if len(text.encode()) > SUMMARY_CAP:
         text = (
             text.encode()[: SUMMARY_CAP - 200].decode("utf-8", "ignore")

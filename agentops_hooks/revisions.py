@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from agentops_hooks import gitrepo
-from agentops_hooks.errors import GitError
+from agentops_hooks.errors import GitError, UsageError
 
 if TYPE_CHECKING:
     from agentops_hooks import ci
@@ -38,7 +38,7 @@ def _pushed(environ: Mapping[str, str]) -> str | list[str]:
         return f"{frm}..{to}"
     if local and remote and not remote.startswith("-"):  # a first push with the root commit
         return [gitrepo.resolve(local), "--not", f"--remotes={remote}"]
-    raise GitError("no range given: pass A..B or --base REF (pre-commit's PRE_COMMIT_FROM_REF/TO_REF are not set)")
+    raise UsageError("no range given: pass A..B or --base REF (pre-commit's PRE_COMMIT_FROM_REF/TO_REF are not set)")
 
 
 def ci_revs(target: ci.Target) -> list[str]:

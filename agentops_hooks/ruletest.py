@@ -41,9 +41,11 @@ class Score:
 
     def summary(self, rules: int) -> str:
         """The closing line."""
+        from agentops_hooks.formats.common import plural
+
         return (
-            f"rules test: {self.proven} examples proven, {self.failed} failed, "
-            f"{self.untested} rules untested ({rules} rules)"
+            f"rules test: {plural(self.proven, 'example')} proven, {self.failed} failed, "
+            f"{plural(self.untested, 'rule')} untested ({plural(rules, 'rule')})"
         )
 
 

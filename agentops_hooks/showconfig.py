@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentops_hooks.config import Config
+from agentops_hooks.formats.common import plural
 
 
 def text(cfg: Config) -> Iterator[str]:
     """Lines for people: the config file, then each rule with the source of each setting."""
     yield f"config: {cfg.path or '(none: the defaults builtin:core and builtin:secrets)'}"
     yield f"files read: {', '.join(cfg.files) or '-'}"
-    yield f"rules ({len(cfg.rules)}):"
+    yield f"{plural(len(cfg.rules), 'rule')}:"
     for rule in cfg.rules:
         set_by = cfg.provenance.get(rule.id, {})
         yield f"  {rule.id}  ({rule.kind}, {rule.origin})"
@@ -33,13 +34,14 @@ def text(cfg: Config) -> Iterator[str]:
     for rid, where in cfg.disabled:
         yield f"disabled: {rid}    [{where}]"
     yield f"exclude: {', '.join(cfg.exclude.globs) if cfg.exclude else '-'}"
-    yield f"ignore: authors {list(cfg.ignore_authors)}, subjects {[p.pattern for p in cfg.ignore_subjects]}"
+    yield f"ignore: authors {_show(list(cfg.ignore_authors))}, subjects {_show([p.pattern for p in cfg.ignore_subjects])}"
     agents = cfg.agents
     yield (
-        f"agents: builtin-signatures {agents.get('builtin-signatures', True)}, "
-        f"{len(agents.get('signatures') or [])} extra signatures, stamp-trailer {agents.get('stamp-trailer', False)}"
+        f"agents: builtin-signatures {_show(agents.get('builtin-signatures', True))}, "
+        f"{plural(len(agents.get('signatures') or []), 'extra signature')}, "
+        f"stamp-trailer {_show(agents.get('stamp-trailer', False))}"
     )
-    yield f"include-merges: {cfg.include_merges}"
+    yield f"include-merges: {_show(cfg.include_merges)}"
 
 
 def as_json(cfg: Config) -> str:
@@ -68,4 +70,5 @@ def as_json(cfg: Config) -> str:
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+    """A value as YAML writes it: `true`, `null`, `["a", "b"]`; a plain string as it is."""
+    return value if isinstance(value, str) else json.dumps(value)

@@ -96,12 +96,12 @@ def test_rule_id_from_the_config_and_the_builtin_packs(git_repo: Path) -> None:
     assert js["rules"][0]["rule_id"] == "js-console-log"
 
 
-def test_unknown_rule_is_exit_3_with_a_suggestion(git_repo: Path) -> None:
+def test_unknown_rule_is_a_usage_error_with_a_suggestion(git_repo: Path) -> None:
     fast_history(3)
 
     proc = run_cli("backtest", "vague-subjec")
 
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert "did you mean 'vague-subject'" in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 

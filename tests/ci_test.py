@@ -99,7 +99,7 @@ def test_github_pull_request_names_the_bad_commit_and_annotates(pr: dict[str, st
         lines[0]
         == f"agentops: commit {bad} 'fix(parser): strip input': ai agent (claude-code) because of trailer {CLAUDE}"
     )
-    assert f"{bad}:msg:1: ai-context-sections missing the 'Context:' section (error)" in lines
+    assert f"{bad}: ai-context-sections missing the 'Context:' section (error)" in lines
     assert "agentops: 4 errors in 3 commits checked: refused" in lines
     annotations = [ln for ln in lines if ln.startswith("::")]  # text and annotations by default on GitHub
     assert len(annotations) == 4
@@ -160,11 +160,11 @@ def test_gitlab_merge_request_names_the_bad_commit_and_writes_code_quality(pr: d
 
     assert proc.returncode == 1, proc.stderr
     bad = pr["bad"][:7]
-    assert f"{bad}:msg:1: ai-context-sections missing the 'Context:' section (error)" in proc.stdout.splitlines()
+    assert f"{bad}: ai-context-sections missing the 'Context:' section (error)" in proc.stdout.splitlines()
     assert "::error" not in proc.stdout  # no GitHub annotations on GitLab
     issues = json.loads(Path("gl-code-quality.json").read_text(encoding="utf-8"))
     assert [i["check_name"] for i in issues] == ["ai-context-sections"] * 4
-    assert all(i["description"].startswith(f"commit {bad} message:") for i in issues)
+    assert all(i["description"].startswith(f"commit {bad}: ") for i in issues)
 
 
 def test_gitlab_squash_judges_the_merge_request_title(pr: dict[str, str]) -> None:
@@ -261,10 +261,10 @@ def test_generic_ci_with_base(pr: dict[str, str]) -> None:
     assert [c["sha"] for c in json.loads(proc.stdout)["commits"]] == [pr["good"], pr["bad"], pr["human"]]
 
 
-def test_outside_ci_without_base_is_exit_3_with_the_fix(pr: dict[str, str]) -> None:
+def test_outside_ci_without_base_is_a_usage_error_with_the_fix(pr: dict[str, str]) -> None:
     proc = run_cli("ci")
 
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert proc.stderr == (
         "agentops-check: not in a known CI (GitHub Actions, GitLab CI): pass --base REF,"
         " e.g. `agentops-check ci --base origin/main`\n"
@@ -316,7 +316,7 @@ def test_shallow_clone_without_the_base_is_exit_3_with_the_fix(
     git("fetch", "-q", "--unshallow", cwd=shallow)
     fixed = run_cli("ci", cwd=shallow, env=github_env(tmp_path, pr["base"], pr["human"]))
     assert fixed.returncode == 1, fixed.stderr
-    assert f"{pr['bad'][:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in fixed.stdout
+    assert f"{pr['bad'][:7]}: ai-context-sections missing the 'Context:' section (error)" in fixed.stdout
 
 
 def test_generic_base_missing_from_a_shallow_clone_is_exit_3(pr: dict[str, str], shallow: Path) -> None:

@@ -10,10 +10,10 @@ from agentops_hooks.cli import main
 from tests.testing import AWS_KEY, CLAUDE, GOOD_SECTIONS, git, write
 
 MISSING = [
-    "staged:msg:1: ai-context-sections missing the 'Context:' section (error)",
-    "staged:msg:1: ai-context-sections missing the 'Solution:' section (error)",
-    "staged:msg:1: ai-context-sections missing the 'Learning:' section (error)",
-    "staged:msg:1: ai-context-sections missing the 'Impact:' section (error)",
+    "staged: ai-context-sections missing the 'Context:' section (error)",
+    "staged: ai-context-sections missing the 'Solution:' section (error)",
+    "staged: ai-context-sections missing the 'Learning:' section (error)",
+    "staged: ai-context-sections missing the 'Impact:' section (error)",
 ]
 
 
@@ -43,7 +43,7 @@ def test_agent_commit_without_sections_is_refused(staged_change: Path, capsys: p
     assert out[0] == (
         f"agentops: new commit 'fix(parser): accept empty files': ai agent (claude-code) because of trailer {CLAUDE}"
     )
-    assert [ln for ln in out if ln.startswith("staged:msg:")] == MISSING
+    assert [ln for ln in out if ln.startswith("staged:")] == MISSING
     assert out[-1] == "agentops: 4 errors in 1 commit checked: commit refused (your message is kept in ../MSG)"
     assert err == ""
 
@@ -53,7 +53,7 @@ def test_agent_commit_missing_only_context_names_it(staged_change: Path, capsys:
     code, out, _ = check_message(f"fix(parser): accept empty files\n\n{sections}\n{CLAUDE}\n", capsys)
 
     assert code == 1
-    assert [ln for ln in out if ln.startswith("staged:msg:")] == MISSING[:1]
+    assert [ln for ln in out if ln.startswith("staged:")] == MISSING[:1]
 
 
 def test_agent_commit_with_sections_passes(staged_change: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,7 +76,7 @@ def test_agent_shell_environment_makes_it_an_agent_commit(
 
     assert code == 1
     assert "environment CLAUDE_CODE_CHILD_SESSION=1" in out[0]
-    assert [ln for ln in out if ln.startswith("staged:msg:")] == MISSING
+    assert [ln for ln in out if ln.startswith("staged:")] == MISSING
 
 
 @pytest.mark.parametrize("prefix", ["fixup! ", "squash! ", "amend! "])
@@ -114,7 +114,7 @@ def test_exemption_waives_an_exemptible_finding(staged_change: Path, capsys: pyt
 
     approval = "approved by Lee Lead <lee@example.com> (unverified approval: a line in the agent's own commit)"
     assert code == 0, out
-    assert [ln for ln in out if ln.startswith("staged:msg:")] == [
+    assert [ln for ln in out if ln.startswith("staged:")] == [
         ln.replace("(error)", f"(waived) [waived by trailer: the change is a one-liner; {approval}]") for ln in MISSING
     ] + [f"staged:msg:1: agent-added-exemption an agent's commit exempts 'ai-context-sections': the change is a one-liner ({approval}) (warning)"]
     assert out[-1] == "agentops: 0 errors, 1 warning, 4 waived in 1 commit checked: not blocking"

@@ -69,8 +69,8 @@ def test_sarif_and_gitlab_point_a_range_finding_at_the_config() -> None:
     sarif = json.loads("\n".join(_render("sarif")))["runs"][0]["results"]
     spiral = next(r for r in sarif if r["ruleId"] == "spiral")
     assert spiral["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".agentops.yaml"
-    assert spiral["message"]["text"] == "the range message: 3 fixes in a row (hint: stop)"
-    assert spiral["properties"] == {"commit": None, "agent": "human", "commits": ["b" * 40, "c" * 40]}
+    assert spiral["message"]["text"] == "the range: 3 fixes in a row (hint: stop)"
+    assert spiral["properties"] == {"commit": None, "agent": None, "commits": ["b" * 40, "c" * 40]}
     gitlab = json.loads("\n".join(_render("gitlab")))
     assert [i["location"]["path"] for i in gitlab] == ["app.py", ".agentops.yaml"]
 

@@ -240,8 +240,8 @@ def test_gitlab_is_a_json_array_of_code_quality_issues(mixed: dict[str, str]) ->
     fixme = next(i for i in issues if i["check_name"] == "no-fixme")
     assert (fixme["severity"], fixme["location"]) == ("critical", {"path": "a.py", "lines": {"begin": 1}})
     sections = [i for i in issues if i["check_name"] == "ai-context-sections"]
-    assert sections[0]["description"].startswith(f"commit {mixed['agent'][:7]} message: missing the 'Context:'")
-    assert sections[0]["location"]["path"] == "parser.py"
+    assert sections[0]["description"].startswith(f"commit {mixed['agent'][:7]}: missing the 'Context:'")
+    assert sections[0]["location"] == {"path": ".agentops.yaml", "lines": {"begin": 1}}  # not the first changed file
 
 
 def test_fingerprints_do_not_move_with_line_numbers(markers: str) -> None:
@@ -298,7 +298,7 @@ def test_unknown_format_is_a_usage_error(mixed: dict[str, str]) -> None:
     proc = run_cli("range", f"{mixed['base']}..HEAD", "-f", "xml")
 
     assert proc.returncode == 2
-    assert "unknown format 'xml'" in proc.stderr
+    assert "`agentops-check range` has no format 'xml'; it writes github, gitlab, json, junit, markdown, sarif, text" in proc.stderr
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

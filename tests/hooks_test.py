@@ -65,7 +65,7 @@ def test_try_repo_commit_msg_refuses_an_agent_commit_without_context(
 
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
-    assert "staged:msg:1: ai-context-sections missing the 'Context:' section (error)" in out
+    assert "staged: ai-context-sections missing the 'Context:' section (error)" in out
     assert "Traceback" not in out
 
 

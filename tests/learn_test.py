@@ -92,8 +92,9 @@ def test_learn_lists_the_incident_in_the_ignore_file_so_the_push_of_its_fix_pass
     assert ours and all(f.get("waived") for f in ours), ours
     late = run_cli("range", f"{shas['late']}^..{shas['late']}")
     assert f"{rule_id} " in late.stdout and late.returncode == 1  # a later commit doing it again is still refused
-    assert run_cli("learn", "--from-commit", shas["incident"], "--id", "again-x").returncode == 0
-    assert Path(".agentops-ignore").read_text().count(shas["incident"]) == 2  # one line per rule
+    again = run_cli("learn", "--from-commit", shas["incident"], "--id", "again-x")
+    assert again.returncode == 3 and "already catches this" in again.stderr  # the same rule twice is refused
+    assert Path(".agentops-ignore").read_text().count(shas["incident"]) == 1  # and writes no second line
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(git_repo: Path) -> None:
@@ -264,6 +265,28 @@ def test_duplicate_id_is_refused(git_repo: Path) -> None:
     assert proc.returncode == 3 and "already loaded" in proc.stderr
 
 
+def test_a_rule_that_duplicates_a_loaded_one_is_refused_naming_it(git_repo: Path) -> None:
+    _incident_history()
+    assert run_cli("learn", "--pattern", r"process\.env\b", "--id", "no-env", "--message", "m").returncode == 0
+
+    proc = run_cli("learn", "--pattern", r"process\.env\b", "--id", "no-env-again", "--message", "m")
+
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("agentops-check: the proposed rule duplicates 'no-env' (.agentops/rules.yaml rule #1)")
+    assert "no-env-again" not in Path(".agentops/rules.yaml").read_text()
+
+
+def test_a_learned_pattern_keeps_a_commit_id_whole(git_repo: Path) -> None:
+    _commit("feat: app\n", {"src/app.js": APP})
+    bad = _commit(f"feat: pin\n\n{CLAUDE}\n", {"src/pin.js": APP + 'const pinned = "3f2a9c1";\n'})
+
+    proc = run_cli("learn", "--from-commit", bad, "--line", "src/pin.js:" + str(APP.count("\n") + 1))
+
+    assert proc.returncode == 0, proc.stderr
+    text = Path(".agentops/rules.yaml").read_text()
+    assert r"\b[0-9a-f]{7,}\b" in text and r"\d+f2a9c1" not in text
+
+
 def test_a_leaked_secret_never_reaches_the_rule_file(git_repo: Path) -> None:
     _commit("feat: app\n", {"src/app.js": APP})
     leak = _commit(
@@ -282,15 +305,16 @@ def test_a_leaked_secret_never_reaches_the_rule_file(git_repo: Path) -> None:
     assert run_cli("rules", "test").returncode == 0  # its fail example still fails, without the secret
 
 
-def test_only_secret_lines_fall_back_to_the_secret_rules_shape(git_repo: Path) -> None:
+def test_only_secret_lines_give_the_secret_rule_s_shape_which_is_refused_as_its_duplicate(git_repo: Path) -> None:
     _commit("feat: app\n", {"src/app.js": APP})
     leak = _commit("feat: key\n", {"keys.txt": f"{AWS_KEY}\n"})
 
     proc = run_cli("learn", "--from-commit", leak)
 
-    assert proc.returncode == 0, proc.stderr
-    text = Path(".agentops/rules.yaml").read_text()
-    assert AWS_KEY not in text and "A3T[A-Z0-9]" in text
+    assert proc.returncode == 3
+    assert "the proposed rule duplicates 'aws-access-key-id' (builtin:secrets rule #" in proc.stderr
+    assert AWS_KEY not in proc.stdout + proc.stderr
+    assert not Path(".agentops/rules.yaml").exists()
 
 
 @pytest.mark.parametrize(
@@ -298,7 +322,10 @@ def test_only_secret_lines_fall_back_to_the_secret_rules_shape(git_repo: Path) -
     [
         ("console.log(process.env);", r"console\.log\(process\.env\);"),
         ("retry 3 times", r"retry\s+\d+\s+times"),
-        ("sha 0a1b2c3d4e5f6a7b", r"sha\s+[0-9a-f]+"),
+        ("sha 0a1b2c3d4e5f6a7b", r"sha\s+\b[0-9a-f]{7,}\b"),
+        ("git revert 3f2a9c1", r"git\s+revert\s+\b[0-9a-f]{7,}\b"),  # a short commit id: one token, not \d+f2a9c1
+        ("pin 1234567abc", r"pin\s+\b[0-9a-f]{7,}\b"),
+        ("width 3px", r"width\s+3px"),
         ("utf8 [x]", r"utf8\s+\[x\]"),
     ],
 )

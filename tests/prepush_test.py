@@ -101,7 +101,7 @@ def test_new_branch_with_the_middle_commit_bad_is_refused_naming_it(remote: Path
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert f"agentops: commit {bad[:7]} 'fix(parser): strip input': ai agent (claude-code)" in out
-    assert f"{bad[:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in out, out
+    assert f"{bad[:7]}: ai-context-sections missing the 'Context:' section (error)" in out, out
     assert good[:7] + ":" not in out and human[:7] + ":" not in out
     assert "agentops: 4 errors in 3 commits checked: refused" in out  # only the new commits, not main's
     assert "Traceback" not in out
@@ -129,7 +129,7 @@ def test_force_push_judges_the_rewritten_commits(remote: Path, pushed_main: str)
 
     out = refused.stdout + refused.stderr
     assert refused.returncode != 0, out
-    assert f"{bad[:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in out, out
+    assert f"{bad[:7]}: ai-context-sections missing the 'Context:' section (error)" in out, out
     assert "in 1 commit checked: refused" in out
     assert remote_sha(remote, "main") == good
 
@@ -148,7 +148,7 @@ def test_first_push_with_the_root_commit_checks_every_commit(remote: Path) -> No
 
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
-    assert f"{root[:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in out
+    assert f"{root[:7]}: ai-context-sections missing the 'Context:' section (error)" in out
     assert "agentops: 4 errors in 2 commits checked: refused" in out
     assert second[:7] + ":" not in out
     assert remote_sha(remote, "main") == ""
@@ -175,14 +175,14 @@ def test_root_push_range_reads_local_branch_and_remote_name(remote: Path) -> Non
     assert proc.stdout.count('"sha": ') == 1
 
 
-def test_no_range_and_no_pre_commit_environment_is_exit_3_saying_what_to_pass(git_repo: Path) -> None:
+def test_no_range_and_no_pre_commit_environment_is_a_usage_error_saying_what_to_pass(git_repo: Path) -> None:
     commit("feat: start", ("README.md", "# demo\n"))
 
     proc = subprocess.run(
         (sys.executable, "-m", "agentops_hooks", "range"), capture_output=True, text=True, env=clean_env()
     )
 
-    assert proc.returncode == 3
+    assert proc.returncode == 2
     assert proc.stderr.startswith("agentops-check: no range given: pass A..B or --base REF")
     assert len(proc.stderr.splitlines()) == 1
 
@@ -259,7 +259,7 @@ def test_pre_commit_pre_push_refuses_a_new_branch_naming_the_bad_commit(
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert "agentops (commits being pushed)" in out
-    assert f"{bad[:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in out, out
+    assert f"{bad[:7]}: ai-context-sections missing the 'Context:' section (error)" in out, out
     assert good[:7] + ":" not in out and human[:7] + ":" not in out
     assert "in 3 commits checked: refused" in out
     assert remote_sha(remote, "topic") == ""
@@ -277,7 +277,7 @@ def test_pre_commit_pre_push_judges_a_force_push(remote: Path, pre_commit_remote
 
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
-    assert f"{bad[:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in out, out
+    assert f"{bad[:7]}: ai-context-sections missing the 'Context:' section (error)" in out, out
     assert "in 1 commit checked: refused" in out
 
 
@@ -292,6 +292,6 @@ def test_pre_commit_pre_push_checks_a_first_push_with_the_root_commit(
 
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
-    assert f"{bad[:7]}:msg:1: ai-context-sections missing the 'Context:' section (error)" in out, out
+    assert f"{bad[:7]}: ai-context-sections missing the 'Context:' section (error)" in out, out
     assert "in 2 commits checked: refused" in out
     assert remote_sha(remote, "main") == ""

@@ -34,12 +34,12 @@ def test_text_reports_the_bad_commit_on_its_own(history: dict[str, str]) -> None
     bad = history["bad"][:7]
     assert proc.stdout.splitlines() == [
         f"agentops: commit {bad} 'fix(parser): strip input': ai agent (claude-code) because of trailer {CLAUDE}",
-        f"{bad}:msg:1: ai-context-sections missing the 'Context:' section (error)",
+        f"{bad}: ai-context-sections missing the 'Context:' section (error)",
         "    hint: Add the sections to the message body, e.g. 'Context: why this change was needed'"
         " (also accepted: '**Context:**' or '## Context'; 'N/A' for a trivial commit).",
-        f"{bad}:msg:1: ai-context-sections missing the 'Solution:' section (error)",
-        f"{bad}:msg:1: ai-context-sections missing the 'Learning:' section (error)",
-        f"{bad}:msg:1: ai-context-sections missing the 'Impact:' section (error)",
+        f"{bad}: ai-context-sections missing the 'Solution:' section (error)",
+        f"{bad}: ai-context-sections missing the 'Learning:' section (error)",
+        f"{bad}: ai-context-sections missing the 'Impact:' section (error)",
         "agentops: 4 errors in 3 commits checked: refused",
     ]
     assert proc.stderr == ""
@@ -87,7 +87,7 @@ def test_json_lists_every_checked_commit(history: dict[str, str]) -> None:
             "error",
             "I",
             None,
-            1,
+            None,  # a missing section has no line: the finding is about the message as a whole
             None,
         )
     assert doc["summary"]["commits"] == 3

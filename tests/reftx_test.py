@@ -102,7 +102,7 @@ def test_agent_commit_without_sections_is_refused_with_the_rule_that_blocks(guar
 
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
-    assert ":msg:1: ai-context-sections missing the 'Context:' section (error)" in out
+    assert ": ai-context-sections missing the 'Context:' section (error)" in out
     assert "agentops: 4 errors in 1 commit checked: " + REFUSED in out
     assert git("diff", "--cached", "--name-only").strip() == "parser.py"  # the staged change is kept
 

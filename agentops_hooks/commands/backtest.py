@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.errors import ExitCode, UsageError
 from agentops_hooks.model import Checked, Finding, RangeFindings, Rule
 from agentops_hooks.values import frozen, replace
 
@@ -103,7 +103,7 @@ def tally(results: Iterable[Checked], rule_ids: Sequence[str], range_label: str)
 
 
 def select_rules(target: str, effective: Sequence[Rule], builtin: Sequence[Rule] = ()) -> tuple[Rule, ...]:
-    """The rule an id names (effective config first, then the built-in packs); unknown: exit 3 with a did-you-mean."""
+    """The rule an id names (effective config first, then the built-in packs); unknown: a usage error (exit 2) with a did-you-mean."""
     for pool in (effective, builtin):
         found = tuple(r for r in pool if r.id == target)
         if found:
@@ -111,16 +111,16 @@ def select_rules(target: str, effective: Sequence[Rule], builtin: Sequence[Rule]
     ids = [r.id for r in (*effective, *builtin)]
     close = difflib.get_close_matches(target, ids, n=1)
     mean = f" (did you mean '{close[0]}'?)" if close else ""
-    raise FatalError(
+    raise UsageError(
         f"no rule or rule file '{target}'{mean}; pass a rule id (`agentops-check rules list`) or a rule file path"
     )
 
 
-def run(target: str, spec: str | None, since: str | None, fmt: str, config_path: str | None) -> int:
+def run(
+    target: str, spec: str | None, since: str | None, outputs: Sequence[tuple[str, str | None]], config_path: str | None
+) -> int:
     """`backtest`: a rule id (effective config, then the built-in packs) or a rule file, over HEAD or a range."""
     import json
-
-    import click
 
     from agentops_hooks import config
     from agentops_hooks.commands.rules import effective
@@ -137,8 +137,10 @@ def run(target: str, spec: str | None, since: str | None, fmt: str, config_path:
     if since:
         revs, label = [*revs, f"--since={since}"], f"{label} --since={since}"
     result = measure(ctx, chosen, revs, label)
-    for line in [json.dumps(as_json(result), ensure_ascii=False)] if fmt == "json" else text(result):
-        click.echo(line)
+    from agentops_hooks.outputs import emit
+
+    for name, path in outputs:
+        emit([json.dumps(as_json(result), ensure_ascii=False)] if name == "json" else text(result), path)
     return ExitCode.OK
 
 

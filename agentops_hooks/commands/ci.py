@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from agentops_hooks import ci, gitrepo, message, sources, walk
 from agentops_hooks.boundary import say
 from agentops_hooks.context import Context, environ, open_context
 from agentops_hooks.judge import judge, light, today
-from agentops_hooks.model import Checked, Commit, CommitResult
+from agentops_hooks.model import Checked, Commit, CommitResult, Finding
 from agentops_hooks.outputs import Options, write_outputs
 from agentops_hooks.revisions import ci_revs
 from agentops_hooks.values import replace
@@ -25,12 +25,33 @@ def run(opts: Options, base: str | None, squash_too: bool, rules_from: str) -> i
     ctx = open_context(opts.config, env, trust_cache=False, inline_allow=opts.inline_allow, rules_rev=rules_rev)
     if target.base is None:
         say(f"agentops: no base revision for this {target.event or 'run'}: checking {target.head[:12]} only")
-    results: Iterator[Checked] = walk.history(ctx, revs)
-    if squash_too:
-        results = itertools.chain(results, [squash(ctx, target)])
+    seen: set[tuple[str, str, str]] = set()
+    results: Iterator[Checked] = _noting(walk.history(ctx, revs), seen)
+    if squash_too:  # judged after the commits streamed past: what they already reported is not said twice
+        results = itertools.chain(results, _later(lambda: without(squash(ctx, target), seen)))
     if not opts.chosen_formats and env.get("GITHUB_ACTIONS") == "true":
         opts = replace(opts, outputs=(("text", None), ("github", None)))  # annotations by default
     return write_outputs(results, opts, "ci", rules=ctx.config.rules)
+
+
+def _key(f: Finding) -> tuple[str, str, str] | None:
+    """A file finding's identity across commits (no line: the squash's diff numbers lines its own way)."""
+    return None if f.path is None else (f.rule_id, f.path, f.match or f.message)
+
+
+def _noting(results: Iterator[Checked], seen: set[tuple[str, str, str]]) -> Iterator[Checked]:
+    for result in results:
+        seen.update(k for f in result.findings if (k := _key(f)) is not None)
+        yield result
+
+
+def _later(make: Callable[[], CommitResult]) -> Iterator[Checked]:
+    yield make()
+
+
+def without(result: CommitResult, seen: set[tuple[str, str, str]]) -> CommitResult:
+    """The squash's findings less the file findings a commit of the range already reported."""
+    return replace(result, findings=tuple(f for f in result.findings if _key(f) not in seen))
 
 
 def squash(ctx: Context, target: ci.Target) -> CommitResult:

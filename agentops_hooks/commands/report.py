@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 
 from agentops_hooks import __version__, report
+from agentops_hooks.boundary import say
 from agentops_hooks.context import environ, open_context
 from agentops_hooks.errors import ExitCode
+from agentops_hooks.formats.common import plural
 from agentops_hooks.outputs import emit
-from agentops_hooks.report import gates, scan
+from agentops_hooks.report import gates, notes, scan
 from agentops_hooks.report import merge as merge_
 
 
@@ -18,13 +21,14 @@ def run(
     files: tuple[str, ...],
     config_path: str | None,
     period: tuple[str | None, str | None, str | None],
-    fmt: str,
-    output: str | None,
+    outputs: Sequence[tuple[str, str | None]],
     merge: bool,
     name: str | None,
+    quiet: bool = False,
     fail_under: tuple[str, ...] = (),
 ) -> int:
-    """Write the report; `period` is (--range, --since, --until); exit 1 when a --fail-under gate fails."""
+    """Write the report in each format asked for; `period` is (--range, --since, --until); exit 1
+    when a --fail-under gate fails."""
     if merge != bool(files):
         raise click.UsageError("--merge takes the JSON reports to combine: report --merge a.json b.json ...")
     try:
@@ -38,13 +42,14 @@ def run(
         env = environ()
         ctx = open_context(config_path, env)
         revs = scan.revisions(spec, since, until, env)
-        progress = scan.Progress(sys.stderr) if sys.stderr.isatty() else None
+        progress = scan.Progress(sys.stderr) if sys.stderr.isatty() and not quiet else None
         try:
             doc = scan.report(ctx, revs, scan.meta(ctx, __version__, scan.describe(spec, since, until), name), progress)
         finally:
             if progress:
                 progress.done()
-    emit(report.RENDERERS[fmt](doc), output)
+    for fmt, path in outputs:
+        emit(report.RENDERERS[fmt](doc), path)
     failed = False
     for under, line in gates.judge(doc, wanted):
         click.echo(line, err=True)
@@ -56,12 +61,17 @@ def learnings(
     config_path: str | None,
     period: tuple[str | None, str | None, str | None],
     grep: str | None,
-    fmt: str,
-    output: str | None,
+    outputs: Sequence[tuple[str, str | None]],
 ) -> int:
-    """The `Learning:` lines of history, with commit, date and verdict."""
+    """The `Learning:` lines of history, with commit, date and verdict; `-f markdown=DIR` one note each."""
     env = environ()
     ctx = open_context(config_path, env)
-    items = scan.learnings(ctx, scan.revisions(*period, env), grep)
-    emit(report.render_learnings(items, fmt), output)
+    items = list(scan.learnings(ctx, scan.revisions(*period, env), grep))
+    for fmt, path in outputs:
+        if fmt == "markdown":
+            assert path is not None  # the CLI refuses markdown without a folder
+            written = notes.write_notes(items, path)
+            say(f"agentops: {plural(len(written), 'note')} written to {path}")
+        else:
+            emit(report.render_learnings(items, fmt), path)
     return ExitCode.OK

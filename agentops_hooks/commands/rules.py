@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 
 import click
 
 from agentops_hooks import config, gitrepo, packs, ruletest
-from agentops_hooks.errors import ExitCode, FatalError
+from agentops_hooks.errors import ExitCode, FatalError, UsageError
+from agentops_hooks.formats.common import plural
 from agentops_hooks.model import Rule
 
 
@@ -28,21 +30,28 @@ def effective(config_path: str | None, all_packs: bool, trust_cache: bool = True
 
 
 def list_rules(config_path: str | None, all_packs: bool) -> int:
-    """One line per rule: id, pack, kind, severity, applies-to."""
-    for rule in effective(config_path, all_packs):
-        click.echo(f"{rule.id}  {rule.pack}  {rule.kind}  {rule.severity}  applies-to={rule.applies_to}")
+    """One line per rule: id, pack, kind, severity, applies-to, in aligned columns."""
+    rows = [(r.id, r.pack or "local", r.kind, r.severity, f"applies-to={r.applies_to}") for r in effective(config_path, all_packs)]
+    for line in columns(rows):
+        click.echo(line)
     return ExitCode.OK
 
 
+def columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as lines whose columns line up (two spaces between), the last column not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
 def show(rule_id: str, config_path: str | None) -> int:
-    """Everything about one rule (also `explain ID`); an unknown id is exit 3 with a did-you-mean."""
+    """Everything about one rule (also `explain ID`); an unknown id is a usage error (exit 2) with a did-you-mean."""
     from agentops_hooks.explain import explain
 
     found = {r.id: r for r in effective(config_path, True)} | {r.id: r for r in effective(config_path, False)}
     rule = found.get(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, list(found), n=1)
-        raise FatalError(
+        raise UsageError(
             f"no rule '{rule_id}'"
             + (f" (did you mean '{close[0]}'?)" if close else "")
             + "; `agentops-check rules list --all` shows them"
@@ -65,7 +74,7 @@ def validate(files: tuple[str, ...], config_path: str | None) -> int:
             config.load(path, trust_cache=False)
             click.echo(f"{path}: ok")
     else:
-        click.echo(f"ok: {len(effective(config_path, False, trust_cache=False))} rules")
+        click.echo(f"ok: {plural(len(effective(config_path, False, trust_cache=False)), 'rule')}")
     return ExitCode.OK
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from agentops_hooks.formats.common import RunInfo, Totals
 from agentops_hooks.model import Checked
 
-__all__ = ["FORMATTERS", "Formatter", "RunInfo", "Totals", "formatter"]
+__all__ = ["FORMATTERS", "SHARES_STDOUT", "Formatter", "RunInfo", "Totals", "formatter"]
 
 Formatter = Callable[[Iterable[Checked], RunInfo, Totals], Iterator[str]]  # totals: read after the stream
 
@@ -24,6 +24,9 @@ FORMATTERS: dict[str, str] = {  # the one table of formats: name → module whos
     "sarif": "agentops_hooks.formats.sarif",
     "text": "agentops_hooks.formats.text",
 }
+# Line formats that may share standard output with each other (the GitHub annotations beside the text);
+# every other format is one document, alone on standard output or in its own file.
+SHARES_STDOUT = frozenset({"github", "text"})
 
 
 def formatter(name: str) -> Formatter:

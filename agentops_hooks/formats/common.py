@@ -11,9 +11,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from agentops_hooks.counting import Totals
 from agentops_hooks.hashing import sha256_hex
 from agentops_hooks.model import Checked, CommitResult, Finding, RangeFindings
+from agentops_hooks.names import CONFIG_FILE
 from agentops_hooks.values import field, frozen
 
-__all__ = ["RuleDoc", "RunInfo", "Totals", "each_finding", "fingerprint", "message_location", "plural"]
+__all__ = ["COMMIT_LEVEL_PATH", "RuleDoc", "RunInfo", "Totals", "about", "each_finding", "fingerprint", "plural"]
+
+# Where file-based tools (SARIF, GitLab Code Quality: both require a path) show a finding that is about
+# a commit or a range and no file: the config whose rules made it, line 1 — the same path for every such
+# finding, never a changed file that has nothing to do with it.
+COMMIT_LEVEL_PATH = CONFIG_FILE
 
 
 @frozen
@@ -26,6 +32,7 @@ class RunInfo:
     verbose: bool = False
     blocking_note: str = ""
     rules: Mapping[str, RuleDoc] = field(default_factory=dict)  # rule id → what SARIF and JUnit describe
+    quiet: bool = False  # -q: the text format prints the finding lines only
 
 
 @frozen
@@ -50,12 +57,14 @@ def fingerprint(result: Checked, f: Finding) -> str:
     return sha256_hex(key.encode("utf-8", "replace"))  # "replace": the bytes SARIF fingerprints always had
 
 
-def message_location(result: Checked) -> str | None:
-    """Where a commit-message finding is shown in file-based tools: the commit's first changed file."""
+def about(result: Checked) -> str:
+    """What a finding without a file is about, as a phrase: `commit 1a2b3c4`, `the new commit`, `the range`."""
     if isinstance(result, RangeFindings):
-        return None
-    paths = [c.path for c in result.commit.files if c.status != "D"]
-    return paths[0] if paths else None
+        return "the range"
+    c = result.commit
+    if c.source == "squash":
+        return "the pull request's title and body"
+    return f"commit {c.short}" if c.sha else "the new commit"
 
 
 def each_finding(results: Iterable[Checked]) -> Iterator[tuple[Checked, Finding]]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from agentops_hooks.formats.common import RunInfo, Totals, each_finding, fingerprint, message_location
-from agentops_hooks.model import Checked, RangeFindings
-from agentops_hooks.names import CONFIG_FILE
+from agentops_hooks.formats.common import COMMIT_LEVEL_PATH, RunInfo, Totals, about, each_finding, fingerprint
+from agentops_hooks.model import Checked
 
 SEVERITY = {"error": "critical", "warning": "minor", "info": "info"}
-RANGE_SHORT = "staged"  # what a range finding without a file has always been called here (kept byte for byte)
 
 
 def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
@@ -19,10 +17,9 @@ def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator
     for result, f in each_finding(results):
         if f.waived is not None:
             continue
-        path = f.path or message_location(result) or CONFIG_FILE
+        path = f.path or COMMIT_LEVEL_PATH
         line = f.line if f.path and f.line else 1
-        short = RANGE_SHORT if isinstance(result, RangeFindings) else result.commit.short
-        where = "" if f.path else f"commit {short} message: "
+        where = "" if f.path else f"{about(result)}: "
         issues.append(
             {
                 "description": f"{where}{f.message}",

@@ -12,7 +12,13 @@ _RESET = "\033[0m"
 
 
 def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
-    """One block per commit with findings, then one summary line; nothing when all is clean."""
+    """One block per commit with findings, then one summary line; nothing when all is clean.
+
+    Quiet (-q): the finding lines alone, no headers, hints or summary (the exit code says the rest).
+    """
+    if run.quiet:
+        yield from _quiet(results, run)
+        return
     for result in results:
         if isinstance(result, RangeFindings):
             yield from _range(result, run)
@@ -30,12 +36,21 @@ def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator
         yield _summary(totals, run)
 
 
+def _quiet(results: Iterable[Checked], run: RunInfo) -> Iterator[str]:
+    for result in results:
+        for f in result.findings:
+            yield f"{_shas(f)}: {_label(f, run)}" if isinstance(result, RangeFindings) else _line(result, f, run)
+
+
+def _shas(f: Finding) -> str:
+    return (",".join(sha[:7] for sha in f.commits[:8]) + ("…" if len(f.commits) > 8 else "")) or "range"
+
+
 def _range(result: RangeFindings, run: RunInfo) -> Iterator[str]:
     """After the commits: findings about the range as a whole, each naming its commits."""
     yield f"agentops: the range as a whole: {plural(len(result.findings), 'finding')}"
     for f in result.findings:
-        shas = ",".join(sha[:7] for sha in f.commits[:8]) + ("…" if len(f.commits) > 8 else "")
-        yield f"{shas or 'range'}: {_label(f, run)}"
+        yield f"{_shas(f)}: {_label(f, run)}"
         if f.hint and f.waived is None:
             yield f"    hint: {f.hint}"
 
@@ -65,8 +80,10 @@ def describe(agent: AgentVerdict) -> str:
 def _line(result: CommitResult, f: Finding, run: RunInfo) -> str:
     if f.path is not None:
         where = f"{f.path}:{f.line}:" if f.line else f"{f.path}:"
-    else:
-        where = f"{result.commit.short}:msg:{f.line or 1}:"
+    elif f.line:  # a line of the message
+        where = f"{result.commit.short}:msg:{f.line}:"
+    else:  # about the commit as a whole (a missing section, the size of the change): no line to point at
+        where = f"{result.commit.short}:"
     return f"{where} {_label(f, run)}"
 
 

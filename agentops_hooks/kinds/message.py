@@ -90,7 +90,7 @@ def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:
     for name in required:
         hit = found.get(name.lower())
         if hit is None:
-            yield rule.finding(line=1, section=name, problem=f"missing the '{name}:' section")
+            yield rule.finding(section=name, problem=f"missing the '{name}:' section")
             continue
         line, content = hit
         if NA.match(content) and rule.param("allow-na"):
@@ -112,7 +112,7 @@ def message_trailers(rule: Rule, commit: Commit) -> Iterator[Finding]:
     message = commit.message
     for key in rule.param("required"):
         if not message.trailer_values(key):
-            yield rule.finding(line=1, key=key, problem=f"missing the '{key}:' trailer")
+            yield rule.finding(key=key, problem=f"missing the '{key}:' trailer")
     forbidden = {k.lower() for k in rule.param("forbidden")}
     patterns = rule.compiled.regex_map("value-patterns")
     for t in message.trailers:

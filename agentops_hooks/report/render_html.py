@@ -24,7 +24,7 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.6rem 0 .5rem;bor
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.5rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.5rem .7rem}
 .card b{display:block;font-size:1.3rem}.muted{color:var(--muted)}
-svg{width:100%;height:auto;display:block}svg text{fill:var(--fg);font-size:12px}
+svg{width:100%;height:auto;display:block}svg text{fill:var(--fg);font-size:12px}svg text.bar-label{fill:var(--muted);font-size:10px}
 .axis{stroke:var(--line)}.agent,.ai{fill:var(--agent)}.human{fill:var(--human)}.automation{fill:var(--automation)}
 .pass-line{fill:none;stroke:var(--pass);stroke-width:2}.pass-point{fill:var(--pass)}
 .legend span{display:inline-block;margin-right:1rem}.sw{display:inline-block;width:.8em;height:.8em;margin-right:.3em;vertical-align:middle}
@@ -119,27 +119,32 @@ def trend_chart(weeks: list[dict[str, Any]]) -> Iterator[str]:
     yield "</svg>"
 
 
-def _bars(rows: list[tuple[str, list[tuple[str, float | None, str]]]], label_w: int = 220) -> Iterator[str]:
-    """Horizontal bars: per row a label and one bar per (class, share or None for nothing to measure, tooltip)."""
+def _bars(rows: list[tuple[str, list[tuple[str, float | None, str]]]], label_w: int = 300) -> Iterator[str]:
+    """Horizontal bars: per row a label and one bar per (class, share or None for nothing to measure, tooltip).
+
+    Each bar is labelled too, with the group its class ends in (`rule-bar human` → human): no bar
+    is left for the reader to guess from its colour.
+    """
     width, bar_h, gap = 720, 12, 10
     per_row = max((len(bars) for _, bars in rows), default=1) * (bar_h + 2) + gap
     height = max(len(rows) * per_row, 20)
     yield f'<svg viewBox="0 0 {width} {height}" role="img">'
     for i, (label, bars) in enumerate(rows):
         y0 = i * per_row
-        yield f'<text x="0" y="{y0 + bar_h:.1f}">{esc(one_line(label, 30))}</text>'
+        yield f'<text x="0" y="{y0 + bar_h:.1f}">{esc(one_line(label, 28))}</text>'
         for j, (cls, share, tip) in enumerate(bars):
             w = (width - label_w - 50) * (share or 0.0)
             y = y0 + j * (bar_h + 2)
+            yield f'<text class="bar-label" x="{label_w - 6}" y="{y + bar_h - 2}" text-anchor="end">{esc(cls.split()[-1])}</text>'
             yield f'<rect class="{cls}" x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}"><title>{esc(tip)}</title></rect>'
             yield f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 2}">{"n/a" if share is None else esc(percent(share))}</text>'
     yield "</svg>"
 
 
 def rule_chart(rules: list[dict[str, Any]]) -> Iterator[str]:
-    """Per rule two bars: the pass rate of agent commits and of human commits."""
+    """Per rule two bars: the pass rate of agent commits and of human commits; failing rules first."""
     rows: list[tuple[str, list[tuple[str, float | None, str]]]] = []
-    for r in rules:
+    for r in by_failures(rules):
         bars: list[tuple[str, float | None, str]] = []
         for group, verdicts in (("agent", ("ai", "automation")), ("human", ("human",))):
             checked = sum(r["checked"][v] for v in verdicts)
@@ -161,7 +166,12 @@ def section_chart(sections: dict[str, dict[str, int]]) -> Iterator[str]:
             tip = f"{s}: {sections[s][v]} of {whole} {v} commits"
             bars.append((f"section-bar {v}", sections[s][v] / whole if whole else None, tip))
         rows.append((f"{s}:", bars))
-    yield from _bars(rows, label_w=100)
+    yield from _bars(rows, label_w=180)
+
+
+def by_failures(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules with the most failing commits first (then by id): what needs attention leads."""
+    return sorted(rules, key=lambda r: (-sum(r["failed"].values()), r["rule_id"]))
 
 
 def _table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]], table_id: str = "") -> Iterator[str]:
@@ -192,7 +202,8 @@ def _tables(report: dict[str, Any], urls: dict[str, str | None]) -> Iterator[str
         ]
         yield from _table("Repositories", ("repository", "commits", "agent share", "ai share"), rows)
     rows = [
-        (esc(r["rule_id"]), esc(r["factor"] or ""), *(esc(pass_rate(r, v)) for v in VERDICTS)) for r in report["rules"]
+        (esc(r["rule_id"]), esc(r["factor"] or "-"), *(esc(pass_rate(r, v)) for v in VERDICTS))
+        for r in by_failures(report["rules"])
     ]
     yield from _table("Rules: passed / checked", ("rule", "factor", *VERDICTS), rows)
     rows = [

@@ -50,6 +50,7 @@ def report(
 def learnings(ctx: Context, revs: list[str], grep: str | None = None) -> Iterator[dict[str, Any]]:
     """Every `Learning:` line of the history (oldest first), with commit, date and verdict; `grep` filters."""
     needle = grep.casefold() if grep else None
+    learned = {r.id.removeprefix("learned-"): r.id for r in ctx.config.rules if r.id.startswith("learned-")}
     for commit in sources.history(revs, ctx.config.include_merges):
         text = aggregate.learning(commit.message)
         if text is None or (needle and needle not in text.casefold()):
@@ -59,6 +60,8 @@ def learnings(ctx: Context, revs: list[str], grep: str | None = None) -> Iterato
             "subject": commit.message.subject,
             "verdict": verdict,
             "text": text,
+            "files": [f.path for f in commit.files],
+            "rule": learned.get((commit.sha or "")[:7]),
         }
 
 

@@ -39,9 +39,9 @@ ORDINARY_LINES = (  # a pattern matching all of these matches every line
     "0",
 )
 _META = re.compile(r"([\\.^$*+?()\[\]{}|])")
-_TOKENS = re.compile(
-    r"(?P<hex>(?<![0-9A-Za-z_])(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z_]))"
-    r"|(?P<digits>(?<![A-Za-z_0-9])\d+)"
+_TOKENS = re.compile(  # a hex word of 7+ (a commit id, a hash) is one token: its digits are never split off
+    r"(?P<hex>(?<![0-9A-Za-z_])(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,}(?![0-9A-Za-z_]))"
+    r"|(?P<digits>(?<![A-Za-z_0-9])\d+(?![A-Za-z_]))"
     r"|(?P<space>\s+)"
 )
 _TRAILING = re.compile(r"[\s;,)\]}]+$")
@@ -60,13 +60,15 @@ class Piece:
 
 
 def generalise(text: str) -> str:
-    """A readable RE2 pattern for a literal: digits → \\d+, long hex → [0-9a-f]+, whitespace → \\s+, the rest escaped."""
+    """A readable RE2 pattern for a literal: digits → \\d+, a hex word (a commit id) → \\b[0-9a-f]{7,}\\b,
+    whitespace → \\s+, the rest escaped."""
     out: list[str] = []
     pos = 0
     for m in _TOKENS.finditer(text):
         out.append(_escape(text[pos : m.start()]))
         if m.group("hex"):
-            out.append("[0-9a-f]+" if m.group().islower() or m.group().isdigit() else "[0-9A-Fa-f]+")
+            hexdigits = "0-9a-f" if m.group().islower() else "0-9A-Fa-f"
+            out.append(rf"\b[{hexdigits}]{{7,}}\b")  # whole words only: never the hex letters of `added`
         elif m.group("digits"):
             out.append(r"\d+")
         else:

@@ -52,15 +52,22 @@ def plan(
     toplevel: str,
     config_path: str | None,
     config_files: Sequence[str],
-    existing_ids: Iterable[str],
+    existing: Iterable[Rule],
     rule_file: str,
     data: Mapping[str, Any],
     read: Reader,
 ) -> Proposal:
     """Every file edit (rule file, and `.agentops.yaml` when it does not load the rule file yet), validated."""
     rule_id = str(data["id"])
-    if rule_id in set(existing_ids):
+    existing = tuple(existing)
+    if rule_id in {r.id for r in existing}:
         raise FatalError(f"a rule with the id '{rule_id}' is already loaded; choose another with --id")
+    same = duplicate_of(data, existing)
+    if same is not None:
+        raise FatalError(
+            f"the proposed rule duplicates '{same.id}' ({same.origin}): the same kind and pattern "
+            f"{data['pattern']!r}; that rule already catches this (widen its paths, or learn from other lines with --line)"
+        )
     rule_abs = os.path.normpath(os.path.join(toplevel, rule_file))
     shown_rule = _rel(rule_abs, toplevel)
     before = read(rule_abs)
@@ -74,6 +81,15 @@ def plan(
     return Proposal(
         rule, (*edits, cfg_edit), (f"{_rel(cfg_abs, toplevel)}: extends {_rel(rule_abs, os.path.dirname(cfg_abs))}",)
     )
+
+
+def duplicate_of(data: Mapping[str, Any], existing: Iterable[Rule]) -> Rule | None:
+    """The loaded rule of the same kind with the same pattern as the proposed one, if any."""
+    pattern = data.get("pattern")
+    for rule in existing:
+        if rule.kind == data.get("kind") and pattern is not None and rule.params.get("pattern") == pattern:
+            return rule
+    return None
 
 
 def _proven(shown: str, text: str, rule_id: str) -> Rule:

@@ -14,7 +14,7 @@ from agentops_hooks.commands.learn.incident import Draft, draft_from_commit, fin
 from agentops_hooks.commands.learn.pattern import check_pattern
 from agentops_hooks.commands.learn.plan import Proposal, plan
 from agentops_hooks.commands.learn.ruletext import rule_data
-from agentops_hooks.errors import FatalError
+from agentops_hooks.errors import FatalError, UsageError
 from agentops_hooks.exemptions import parse_ignore_file
 from agentops_hooks.model import Rule
 from agentops_hooks.names import IGNORE_FILE
@@ -34,7 +34,7 @@ def parse_line_choice(value: str) -> tuple[str, int]:
     """`PATH:N` → (path, n)."""
     path, _, number = value.rpartition(":")
     if not path or not number.isdigit():
-        raise FatalError(f"--line {value!r}: expected PATH:N, e.g. src/app.js:12")
+        raise UsageError(f"--line {value!r}: expected PATH:N, e.g. src/app.js:12")
     return path, int(number)
 
 
@@ -54,7 +54,7 @@ def draft(
     if pattern is not None:
         return _flags_draft(pattern, rule_id, paths, kind, keywords, secrets)
     if from_commit is None:
-        raise FatalError("learn needs --from-commit SHA or --pattern RE (see `agentops-check learn --help`)")
+        raise UsageError("learn needs --from-commit SHA or --pattern RE (see `agentops-check learn --help`)")
     d = _commit_draft(from_commit, secrets, [parse_line_choice(v) for v in lines])
     d = replace(d, incident=_full_sha(from_commit))
     if paths:
@@ -68,7 +68,7 @@ def _flags_draft(
     pattern: str, rule_id: str | None, paths: Sequence[str], kind: str, keywords: Sequence[str], secrets: Sequence[Rule]
 ) -> Draft:
     if not rule_id:
-        raise FatalError("learn --pattern needs --id ID (a kebab-case name for the new rule)")
+        raise UsageError("learn --pattern needs --id ID (a kebab-case name for the new rule)")
     if any(s.compiled.regexes["pattern"].search(pattern) for s in secrets):
         raise FatalError("--pattern contains text a secrets rule matches; write the shape, not the secret")
     message = f"matches the pattern of {rule_id}: {{match}}"
@@ -171,7 +171,7 @@ def _planned(ctx: Any, data: Mapping[str, Any], rule_file: str, config_path: str
         toplevel=ctx.repo.toplevel,
         config_path=ctx.config.path if config_path is None else config_path,
         config_files=ctx.config.files,
-        existing_ids=[r.id for r in ctx.config.rules],
+        existing=ctx.config.rules,
         rule_file=rule_file,
         data=data,
         read=read_text,
