@@ -215,7 +215,7 @@ class Commit:
 class Waiver:
     """Why a finding does not count: by trailer, inline comment or ignore file."""
 
-    by: Literal["trailer", "inline", "ignore-file"]
+    by: Literal["trailer", "inline", "ignore-file", "baseline"]
     reason: str
 
 
@@ -233,6 +233,7 @@ class Finding:
     factor: str | None = None
     waived: Waiver | None = None
     commits: tuple[str, ...] = ()
+    secret_digest: str | None = None  # SHA-256 hex of the secret an added-pattern matched, never the value
 
     @property
     def blocking(self) -> bool:

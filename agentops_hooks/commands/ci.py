@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable
 
-from agentops_hooks import ci, gitrepo, message, sources, walk
+from agentops_hooks import baseline, ci, config, gitrepo, message, sources, walk
 from agentops_hooks.boundary import say
 from agentops_hooks.context import Context, environ, open_context
 from agentops_hooks.judge import judge, light, today
@@ -25,7 +25,9 @@ def run(opts: Options, base: str | None, squash_too: bool, rules_from: str) -> i
     ctx = open_context(opts.config, env, trust_cache=False, inline_allow=opts.inline_allow, rules_rev=rules_rev)
     if target.base is None:
         say(f"agentops: no base revision for this {target.event or 'run'}: checking {target.head[:12]} only")
-    results: Iterator[Checked] = walk.history(ctx, revs)
+    source = config.Revision(rules_rev, ctx.repo.toplevel) if rules_rev else config.WorkTree(ctx.repo.toplevel)
+    known = baseline.read(source, ctx.repo.toplevel)  # from the base, with the rules: a PR cannot acknowledge its own
+    results: Iterable[Checked] = baseline.acknowledge(walk.history(ctx, revs), known, ctx.config.rules)
     if squash_too:
         results = itertools.chain(results, [squash(ctx, target)])
     if not opts.chosen_formats and env.get("GITHUB_ACTIONS") == "true":

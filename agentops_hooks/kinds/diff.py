@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from agentops_hooks.hashing import sha256_hex
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import WINDOW, Commit, Finding, Rule
+from agentops_hooks.values import replace
 
 LINE_PATTERN = (Param("pattern", form=Form.LINE_REGEX), Param("keywords", (), Form.KEYWORDS))  # added/removed-pattern
 FILE_LIMITS = (Param("max-size"), Param("no-binaries", False), Param("forbidden-names", form=Form.GLOBS))
@@ -38,7 +40,8 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
         large = change.reread is not None or len(change.patch) > WINDOW
         for line in change.lines(removed, hit if large else None):
             if (keywords is None or keywords.search(line.text)) and (m := pattern.search(line.text)):
-                yield rule.finding(path=change.path, line=line.number, match=m.group())
+                found = rule.finding(path=change.path, line=line.number, match=m.group())
+                yield replace(found, secret_digest=sha256_hex(m.group())) if not removed else found
 
 
 def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:
