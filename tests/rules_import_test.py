@@ -94,16 +94,33 @@ def test_gitleaks_config_imports_reports_what_did_not_carry_and_judges_a_reposit
     listed = run_cli("rules", "show", "gitleaks-acme-api-key", "--config", ".agentops/gitleaks.yaml")
     assert listed.returncode == 0, listed.stderr
 
-    base = commit("chore: imported rules", (".agentops.yaml", CONFIG), (".agentops/gitleaks.yaml", text))
+    bare = text.replace("(?i)placeholder", "(?i)none-such").replace("(?i)dummy", "(?i)none-such")
+    base = commit(
+        "chore: imported rules",
+        (".agentops.yaml", CONFIG),
+        (".agentops/gitleaks.yaml", text),
+        (".agentops/bare.yaml", bare),  # the same rules without the stopwords: the placeholders are found
+    )
     placeholders = commit(
         "docs: examples",
-        ("docs/setup.md", "ACME_KEY=acme_00000000000000000000000000000000\nacme_key = acme_placeholder00000000000000000000000\n"),
+        (  # below the entropy minimum; a stopword of the rule's allowlist; a stopword of the global one
+            "docs/setup.md",
+            "ACME_KEY=acme_00000000000000000000000000000000\n"
+            "ACME_KEY=acme_dummyq8x2mv7rt5kz9wpl3nd6bh4yc1f\n"
+            "acme_key: acme_placeholderq8x2mv7rt5kz9wpl3nd6b\n",
+        ),
         ("tests/fixtures/env", f"ACME_KEY={REAL}\n"),
         ("web/node_modules/acme/index.js", f"acme_key: '{REAL}'\n"),
         ("store.acmekeys.txt", "not the keystore\n"),
     )
     clean = run_cli("range", f"{base}..{placeholders}")
     assert clean.returncode == 0, clean.stdout
+    bare_run = run_cli("range", f"{base}..{placeholders}", "--config", ".agentops/bare.yaml")
+    assert bare_run.returncode == 1
+    assert [ln.split(" ")[0] for ln in bare_run.stdout.splitlines() if "gitleaks-acme-api-key" in ln] == [
+        "docs/setup.md:2:",
+        "docs/setup.md:3:",
+    ]
 
     leak = commit(
         "feat: connect to acme",
@@ -113,7 +130,8 @@ def test_gitleaks_config_imports_reports_what_did_not_carry_and_judges_a_reposit
     refused = run_cli("range", f"{placeholders}..{leak}")
     assert refused.returncode == 1
     lines = refused.stdout.splitlines()
-    assert any(ln.startswith("app/settings.py:1: gitleaks-acme-api-key Acme API key in app/settings.py: acme…[sha256:") for ln in lines)
+    prefix = 'app/settings.py:1: gitleaks-acme-api-key Acme API key in app/settings.py: ACME_KEY = "acme…[sha256:'
+    assert any(ln.startswith(prefix) for ln in lines)  # only the secret group is masked
     assert any(ln.startswith("app/settings.py:2: gitleaks-acme-session ") for ln in lines)
     assert any(ln.startswith("deploy/prod.acmekeys: gitleaks-acme-keystore ") for ln in lines)
     assert REAL not in refused.stdout
