@@ -26,7 +26,7 @@ from agentops_hooks.values import field, frozen, replace
 FORMAT = 1
 ANY_SECRET = "*"  # an entry for any secrets rule (a detect-secrets type we cannot name)
 MAX_BYTES = 64 << 20
-ACKNOWLEDGED = "acknowledged, rotate: already in history at the baseline"
+ACKNOWLEDGED = "acknowledged{}: already in history at the baseline"
 
 
 @frozen
@@ -140,7 +140,8 @@ class Acknowledger:
         for e in baseline.entries:
             if e.digest.startswith("sha1:"):
                 self.sha1.setdefault((e.rule, e.path), set()).add(e.digest[5:])
-        self.waiver = Waiver("baseline", f"{ACKNOWLEDGED} {baseline.commit[:12]} ({baseline.path})")
+        at = f"{baseline.commit[:12]} ({baseline.path})"
+        self.waivers = {secret: Waiver("baseline", ACKNOWLEDGED.format(", rotate" if secret else "") + f" {at}") for secret in (True, False)}
 
     def stream(self, results: Iterable[Checked]) -> Iterator[Checked]:
         """The same results, each acknowledged finding waived by the baseline."""
@@ -158,7 +159,8 @@ class Acknowledger:
             return f
         path = f.path or ""
         if (f.rule_id, path, digest(f)) in self.sha256 or (result is not None and self._sha1_known(f, result)):
-            return replace(f, waived=self.waiver)
+            secret = f.secret_digest is not None or f.rule_id in self.secret_rules
+            return replace(f, waived=self.waivers[secret])  # a secret stays leaked: rotate it
         return f
 
     def _sha1_known(self, f: Finding, result: CommitResult) -> bool:
