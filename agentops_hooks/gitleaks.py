@@ -16,6 +16,7 @@ from typing import Any
 
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.patterns import re2_escape, regex
+from agentops_hooks.regexglob import path_globs
 from agentops_hooks.values import frozen
 
 PREFIX = "gitleaks-"  # imported ids never collide with a built-in pack's
@@ -189,55 +190,3 @@ def _pattern_rule(
     if paths:
         rule["paths"] = paths
     return rule, problems
-
-
-_LEADS = ("(.*?)", "(?:.*?)", "(.*)", ".*?", ".*")  # an unanchored start says the same
-_GLOB_SPECIAL = set("*?[]!#\\")
-
-
-def path_globs(pattern: str) -> list[str] | None:
-    """gitignore-style globs for a path regex of literals (`^`, `$`, one `(a|b)` group, `\\.`), else None.
-
-    `node_modules` → `*node_modules*`; `(go.mod|go.sum)$` → `*go.mod`, `*go.sum` (an unescaped `.`
-    taken as the literal dot it almost always means); `^docs/` → `/docs/**`.
-    """
-    body = pattern
-    for lead in _LEADS:
-        if body.startswith(lead):
-            body = body[len(lead) :]
-            break
-    start = body.startswith("^")
-    end = body.endswith("$") and not body.endswith("\\$")
-    body = body[1 if start else 0 : -1 if end else None]
-    found = re.fullmatch(r"([^()|]*)\((?:\?:)?([^()]*)\)([^()|]*)", body)
-    parts = [found[1] + alt + found[3] for alt in found[2].split("|")] if found else body.split("|")
-    literals = [_literal(p) for p in parts]
-    if not literals or any(lit is None or not lit for lit in literals):
-        return None
-    return [_glob(lit, start, end) for lit in literals if lit]
-
-
-def _literal(text: str) -> str | None:
-    """The text a regex of literals matches (`\\.` and `.` as a dot), None when it has other syntax."""
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            if i + 1 >= len(text) or text[i + 1].isalnum():
-                return None  # \d, \w, \b …
-            c, i = text[i + 1], i + 1
-        elif c in "^$*+?{}[]()|":
-            return None
-        if c in _GLOB_SPECIAL:
-            return None
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-def _glob(lit: str, start: bool, end: bool) -> str:
-    head = "/" if start else ("" if "/" not in lit else "**/*")
-    if "/" not in lit:
-        return f"{head}{'' if start else '*'}{lit}{'' if end else '*'}"
-    tail = "" if end else ("**" if lit.endswith("/") else "*")
-    return f"{head}{lit}{tail}"
