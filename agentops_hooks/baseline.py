@@ -171,7 +171,9 @@ class Acknowledger:
         known = self.sha1.get((f.rule_id, f.path), set()) | self.sha1.get((ANY_SECRET, f.path), set())
         if not known or result.commit.sha is None:
             return False
-        return any(sha1_hex(value) in known for value in _secrets_on_line(rule, result.commit.sha, f.path, f.line))
+        found = list(_secrets_on_line(rule, result.commit.sha, f.path, f.line))
+        values = {*found, *(v.strip("'\"") for v in found)}  # detect-secrets may have kept or dropped quotes
+        return any(sha1_hex(value) in known for value in values)
 
 
 def sha1_hex(text: str) -> str:
