@@ -30,11 +30,19 @@ class Problem:
     why: str
 
 
-def convert(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-    """The rule file (version, extends, allow, rules) and the problems, in the order they were met."""
+USE_DEFAULT = (
+    "[extend] useDefault: list builtin:secrets in your config's extends beside this file"
+    " (our secrets pack stands for gitleaks' default rules)"
+)
+
+
+def convert(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem], list[str]]:
+    """The rule file (version, allow, rules), the problems in the order they were met, and notes."""
     problems: list[Problem] = []
     out: dict[str, Any] = {"version": 1}
-    problems += _extend(doc.get("extend") or {}, out)
+    extend = doc.get("extend") or {}
+    problems += _extend(extend)
+    notes = [USE_DEFAULT] if extend.get("useDefault") else []  # not extended here: a config extends it once
     shared = _Allowed()
     targeted: dict[str, _Allowed] = {}
     for i, al in enumerate(_global_allowlists(doc)):
@@ -52,13 +60,11 @@ def convert(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         if rule is not None:
             rules.append(rule)
     out["rules"] = rules
-    return out, problems
+    return out, problems, notes
 
 
-def _extend(extend: Mapping[str, Any], out: dict[str, Any]) -> list[Problem]:
+def _extend(extend: Mapping[str, Any]) -> list[Problem]:
     problems = []
-    if extend.get("useDefault"):
-        out["extends"] = ["builtin:secrets"]  # our own default secrets pack stands for gitleaks' defaults
     if extend.get("path"):
         problems.append(Problem("[extend]", f"path {extend['path']!r}: import that file too and list it in extends:"))
     if extend.get("disabledRules"):

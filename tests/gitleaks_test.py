@@ -10,7 +10,7 @@ from agentops_hooks.gitleaks import Problem, convert
 
 
 def converted(toml: str) -> tuple[dict[str, Any], list[Problem]]:
-    doc, problems = convert(tomllib.loads(toml))
+    doc, problems, _ = convert(tomllib.loads(toml))
     return doc, problems
 
 

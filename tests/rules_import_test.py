@@ -68,7 +68,7 @@ id = "lookaround"
 regex = '''(?<=token=)[a-f0-9]{40}'''
 """
 REAL = "acme_" + "q8x2mv7rt5kz9wpl3nd6bh4yc1fj0ags"  # a real-looking key in the format, split from scanners
-CONFIG = "version: 1\nextends: [.agentops/gitleaks.yaml]\n"
+CONFIG = "version: 1\nextends: [builtin:secrets, .agentops/gitleaks.yaml]\n"  # as the note says
 
 
 def test_gitleaks_config_imports_reports_what_did_not_carry_and_judges_a_repository(git_repo: Path) -> None:
@@ -78,6 +78,8 @@ def test_gitleaks_config_imports_reports_what_did_not_carry_and_judges_a_reposit
 
     assert proc.returncode == 1  # something did not carry over
     assert proc.stderr.splitlines() == [
+        "note: [extend] useDefault: list builtin:secrets in your config's extends beside this file"
+        " (our secrets pack stands for gitleaks' default rules)",
         "not carried over: acme-api-key: allowlist 3: condition AND over paths, regexes: our allow and excludes each hold alone",
         "not carried over: acme-api-key: allowlist 4: commits allowlist (1): use the baseline instead",
         "not carried over: Acme_Session: allowlist 1: regexTarget line: our allow patterns are searched in the secret",

@@ -29,8 +29,10 @@ def run(file: str, output: str | None) -> int:
     kind, doc = detect(file, read(file))
     name = os.path.basename(file)
     if kind == "gitleaks":
-        rules, problems = gitleaks.convert(doc)
-        text = render(rules, problems, name)
+        rules, problems, notes = gitleaks.convert(doc)
+        text = render(rules, problems, notes, name)
+        for note in notes:
+            say(f"note: {note}")
         summary = f"{len(rules['rules'])} rules imported from gitleaks config {name}"
     else:
         head = _head()
@@ -83,7 +85,7 @@ def detect(file: str, data: bytes) -> tuple[str, dict[str, Any]]:
     )
 
 
-def render(rules: dict[str, Any], problems: list[Problem], name: str) -> str:
+def render(rules: dict[str, Any], problems: list[Problem], notes: list[str], name: str) -> str:
     """Our rule file as YAML, its header naming the source and what did not carry over."""
     from ruamel.yaml import YAML
 
@@ -97,6 +99,7 @@ def render(rules: dict[str, Any], problems: list[Problem], name: str) -> str:
         f"# Imported by `agentops-check rules import` from the gitleaks config {name}.",
         "# Every rule is a secret: exemptible: false, redact: true, severity error, factor XI.",
         *_wrap(UNTESTED),
+        *(line for note in notes for line in _wrap(note)),
     ]
     if problems:
         header.append("# Not carried over:")
