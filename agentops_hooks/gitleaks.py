@@ -47,10 +47,9 @@ def convert(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem], list
     targeted: dict[str, _Allowed] = {}
     for i, al in enumerate(_global_allowlists(doc)):
         where = f"allowlists[{i}]" if "allowlists" in doc else "[allowlist]"
-        targets = al.get("targetRules") or []
-        for target in targets or [None]:
-            into = targeted.setdefault(target, _Allowed()) if target else shared
-            problems += into.add(al, where, global_=True)
+        into = [targeted.setdefault(t, _Allowed()) for t in strings(al, "targetRules")] or [shared]
+        for allowed in into:
+            problems += allowed.add(al, where, global_=True)
     if shared.allow:
         out["allow"] = list(shared.allow)
     rules = []
@@ -68,9 +67,17 @@ def _extend(extend: Mapping[str, Any]) -> list[Problem]:
     if extend.get("path"):
         problems.append(Problem("[extend]", f"path {extend['path']!r}: import that file too and list it in extends:"))
     if extend.get("disabledRules"):
-        names = ", ".join(map(str, extend["disabledRules"]))
+        names = ", ".join(strings(extend, "disabledRules"))
         problems.append(Problem("[extend]", f"disabledRules ({names}) name gitleaks' default rules, not ours"))
     return problems
+
+
+def strings(table: Mapping[str, Any], key: str) -> list[str]:
+    """A list of strings of a TOML table (none when unset); any other shape is a TypeError naming the key."""
+    value = table.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key} must be a list of strings")
+    return value
 
 
 def _global_allowlists(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -92,17 +99,17 @@ class _Allowed:
         if str(al.get("condition", "OR")).upper() == "AND" and len(kinds) > 1:
             return [Problem(where, f"condition AND over {', '.join(kinds)}: our allow and excludes each hold alone")]
         problems = []
-        if al.get("commits"):
-            problems.append(Problem(where, f"commits allowlist ({len(al['commits'])}): use the baseline instead"))
+        if commits := strings(al, "commits"):
+            problems.append(Problem(where, f"commits allowlist ({len(commits)}): use the baseline instead"))
         target = str(al.get("regexTarget") or "secret").lower()
         if al.get("regexes"):
             if target == "line" or (target == "match" and (grouped or global_)):
                 problems.append(Problem(where, f"regexTarget {target}: our allow patterns are searched in the secret"))
             else:
-                problems += self._regexes(al["regexes"], where)
-        for word in al.get("stopwords") or ():
+                problems += self._regexes(strings(al, "regexes"), where)
+        for word in strings(al, "stopwords"):
             self.allow.append(f"(?i){re2_escape(str(word))}")
-        for path in al.get("paths") or ():
+        for path in strings(al, "paths"):
             globs = path_globs(str(path))
             if globs is None:
                 problems.append(Problem(where, f"path regex {path!r} has no glob that says the same"))
@@ -110,7 +117,7 @@ class _Allowed:
                 self.exclude += globs
         return problems
 
-    def _regexes(self, patterns: list[Any], where: str) -> list[Problem]:
+    def _regexes(self, patterns: list[str], where: str) -> list[Problem]:
         problems = []
         for p in patterns:
             try:
@@ -169,8 +176,8 @@ def _pattern_rule(
 ) -> tuple[dict[str, Any], list[Problem]]:
     source_id = str(r["id"])
     problems: list[Problem] = []
-    if r.get("keywords"):
-        rule["keywords"] = [str(k) for k in r["keywords"]]
+    if keywords := strings(r, "keywords"):
+        rule["keywords"] = keywords
     rule["pattern"] = str(r["regex"])
     group = int(r.get("secretGroup") or 0)
     if group or groups:  # gitleaks takes the first non-empty group when none is named

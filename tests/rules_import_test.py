@@ -161,6 +161,14 @@ def test_an_unknown_or_unreadable_file_is_one_line_and_exit_3(git_repo: Path) ->
     assert missing.stderr == "agentops-check: absent.toml: cannot be read: No such file or directory\n"
     assert run_cli("rules", "import").returncode == 2
 
+    write("shape.toml", "[[rules]]\nid = 'x'\nregex = 'x_[0-9]{8}'\nkeywords = 'x_'\n")
+    shape = run_cli("rules", "import", "shape.toml")
+    assert shape.returncode == 3
+    assert shape.stderr == (
+        "agentops-check: shape.toml: a gitleaks file with a value of the wrong type"
+        " (keywords must be a list of strings); fix it and import again\n"
+    )
+
 
 def detect_secrets_baseline(results: dict[str, list[dict[str, object]]]) -> str:
     """A detect-secrets baseline in its documented format (`detect-secrets scan > .secrets.baseline`)."""

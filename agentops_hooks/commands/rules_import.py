@@ -28,6 +28,13 @@ def run(file: str, output: str | None) -> int:
     """Convert FILE; exit 1 when something could not be carried over."""
     kind, doc = detect(file, read(file))
     name = os.path.basename(file)
+    try:
+        return _convert(kind, doc, name, output)
+    except (AttributeError, TypeError, ValueError) as e:  # a value of the wrong shape: a table for a list, …
+        raise FatalError(f"{file}: a {kind} file with a value of the wrong type ({e}); fix it and import again") from None
+
+
+def _convert(kind: str, doc: dict[str, Any], name: str, output: str | None) -> int:
     if kind == "gitleaks":
         rules, problems, notes = gitleaks.convert(doc)
         text = render(rules, problems, notes, name)
