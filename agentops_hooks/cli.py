@@ -19,7 +19,7 @@ from agentops_hooks import __version__, hooks
 from agentops_hooks.boundary import Shell
 from agentops_hooks.errors import ExitCode
 from agentops_hooks.formats import FORMATTERS, SHARES_STDOUT
-from agentops_hooks.names import CONFIG_FILE, RUNTIMES
+from agentops_hooks.names import BASELINE_FILE, CONFIG_FILE, RUNTIMES
 from agentops_hooks.outputs import Options, default_color
 
 REPORT_FORMATS = ("html", "json", "markdown", "openmetrics", "text")  # report/__init__.py RENDERERS (not imported: --help stays fast)
@@ -232,6 +232,20 @@ def backtest(
     return _body("backtest")(target, spec, since, resolve_outputs(formats, output), config_path)
 
 
+@cli.command("baseline")
+@click.argument("spec", required=False, metavar="[RANGE]")
+@click.option("-o", "--output", metavar="PATH", help=f"Where to write it (default: {BASELINE_FILE} at the top).")
+@click.option("--config", "config_path", metavar="PATH")
+def baseline_command(spec: str | None, output: str | None, config_path: str | None) -> int:
+    """Record today's findings of a history (default: all of HEAD's) as fingerprints, never values.
+
+    `range` and `ci` then list those findings as acknowledged (rotate them) instead of refusing,
+    but only in the commits the baseline was taken at or before: the same secret added again by
+    a new commit is still refused. `ci` reads the baseline from the base revision.
+    """
+    return _body("baseline")(config_path, spec, output)
+
+
 @cli.group()
 def rules() -> None:
     """List, show, validate, test the rules, or print their JSON Schema."""
@@ -282,6 +296,19 @@ def rules_validate(files: tuple[str, ...], config_path: str | None) -> int:
 def rules_test(files: tuple[str, ...], config_path: str | None, all_packs: bool) -> int:
     """Prove every rule's examples: fail cases must be flagged, pass cases must not."""
     return _body("rules", "test")(files, config_path, all_packs)
+
+
+@rules.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="PATH", help="Write the result here (default: standard output).")
+def rules_import(file: str, output: str | None) -> int:
+    """Turn a gitleaks config (TOML) into our rules, or a detect-secrets baseline into ours.
+
+    The kind of FILE is read from its content. What could not be carried over is listed on
+    stderr, each with its rule id and why. Exit 0: everything carried over; 1: something was
+    not (the output holds the rest); 2: usage error; 3: FILE unreadable or of no known kind.
+    """
+    return _body("rules_import")(file, output)
 
 
 @cli.command("init")

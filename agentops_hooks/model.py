@@ -215,7 +215,7 @@ class Commit:
 class Waiver:
     """Why a finding does not count: by trailer, inline comment or ignore file."""
 
-    by: Literal["trailer", "inline", "ignore-file"]
+    by: Literal["trailer", "inline", "ignore-file", "baseline"]
     reason: str
 
 

@@ -4,4 +4,5 @@ from __future__ import annotations
 
 CONFIG_FILE = ".agentops.yaml"  # the repository's configuration
 IGNORE_FILE = ".agentops-ignore"  # commits a team has waived, one per line
+BASELINE_FILE = ".agentops-baseline.json"  # fingerprints of findings already in history (baseline.py)
 RUNTIMES = ("claude", "codex", "gemini", "cursor", "copilot")  # agent runtimes whose hook protocols we speak

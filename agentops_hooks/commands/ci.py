@@ -6,7 +6,7 @@ import contextlib
 import itertools
 from collections.abc import Callable, Iterator
 
-from agentops_hooks import ci, gitrepo, message, sources, walk
+from agentops_hooks import baseline, ci, config, gitrepo, message, sources, walk
 from agentops_hooks.boundary import say
 from agentops_hooks.context import Context, environ, open_context
 from agentops_hooks.judge import judge, light, today
@@ -25,8 +25,10 @@ def run(opts: Options, base: str | None, squash_too: bool, rules_from: str) -> i
     ctx = open_context(opts.config, env, trust_cache=False, inline_allow=opts.inline_allow, rules_rev=rules_rev)
     if target.base is None:
         say(f"agentops: no base revision for this {target.event or 'run'}: checking {target.head[:12]} only")
+    source = config.Revision(rules_rev, ctx.repo.toplevel) if rules_rev else config.WorkTree(ctx.repo.toplevel)
+    known = baseline.read(source, ctx.repo.toplevel)  # from the base, with the rules: a PR cannot acknowledge its own
     seen: set[tuple[str, str, str]] = set()
-    results: Iterator[Checked] = _noting(walk.history(ctx, revs), seen)
+    results: Iterator[Checked] = _noting(iter(baseline.acknowledge(walk.history(ctx, revs), known, ctx.config.rules)), seen)
     if squash_too:  # judged after the commits streamed past: what they already reported is not said twice
         results = itertools.chain(results, _later(lambda: without(squash(ctx, target), seen)))
     if not opts.chosen_formats and env.get("GITHUB_ACTIONS") == "true":
