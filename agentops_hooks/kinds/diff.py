@@ -112,17 +112,23 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
                     yield rule.finding(path=change.path, line=line.number, match=found.group(), secret=at)
 
 
+def holds_secret(rule: Rule, text: str) -> bool:
+    """Whether an added-pattern rule would report this line: its pattern, then its secret's `allow` and `entropy`."""
+    m = rule.compiled.regexes["pattern"].search(text)
+    return m is not None and _Secret(rule).first(m, text) is not None
+
+
 class _Secret:
     """Which part of an added-pattern match is the secret, and whether it counts (entropy, `allow`)."""
 
-    __slots__ = ("pattern", "group", "minimum", "allow")
+    __slots__ = ("pattern", "group", "groups", "minimum", "allow")
 
     def __init__(self, rule: Rule) -> None:
         self.pattern = rule.compiled.regexes["pattern"]
-        self.group: int | str = rule.param("secret-group")
-        if self.group is None:  # the default: group `secret` if the pattern has one, else the whole match
-            written = str(rule.param("pattern"))
-            self.group = "secret" if "(?P<secret>" in written or "(?<secret>" in written else 0
+        self.group: int | str | None = rule.param("secret-group")
+        self.groups: tuple[int, ...] | None = None  # the default's: the `secret*` groups, by number
+        if self.group is None and "secret" not in str(rule.param("pattern")):
+            self.group = 0  # no group can be named secret: the whole match
         wanted = rule.param("entropy")
         self.minimum: Mapping[str, float] | float | None = wanted
         self.allow = rule.compiled.regex("allow")
@@ -143,6 +149,15 @@ class _Secret:
 
     def span(self, m: Match) -> tuple[int, int]:
         """The secret's span in the line: its group's, else the whole match's (a group that took no part)."""
+        if self.group is None:  # the first of the groups named secret, secret2, secret_… that took part
+            if self.groups is None:
+                names = self.pattern.groupindex
+                self.groups = tuple(sorted(int(n) for name, n in names.items() if name.startswith("secret")))
+            for group in self.groups:
+                span = m.span(group)
+                if span[0] >= 0:
+                    return span
+            return m.span()
         if isinstance(self.group, str):  # RE2's match spans take numbers only
             self.group = int(self.pattern.groupindex[self.group])
         span = m.span(self.group)
@@ -158,6 +173,12 @@ class _Secret:
         return minimum is None or entropy(value) >= minimum
 
 
+def _forbidden(names: Any, path: str) -> bool:
+    """A forbidden name in any case: `KEY.P12` is a `*.p12` keystore too."""
+    lower = path.lower()
+    return bool(names.match_file(path) or (lower != path and names.match_file(lower)))
+
+
 def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Files added or changed that are too large, binary, or forbidden by name."""
     names = rule.compiled.globs("forbidden-names")
@@ -165,7 +186,7 @@ def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:
     for change in commit.files:
         if change.status == "D" or not rule.selects(change.path):
             continue
-        if names is not None and names.match_file(change.path):
+        if names is not None and _forbidden(names, change.path):
             yield rule.finding(path=change.path, problem=f"{change.path} is a forbidden file name")
         if rule.param("no-binaries") and change.binary:
             yield rule.finding(path=change.path, problem=f"{change.path} is a binary file")
