@@ -80,6 +80,7 @@ def load(
     else:
         top = loader.read(path)
         specs = loader.resolve(path, top, os.path.dirname(loader.source.place(path)), set(), pack)
+    _no_skips_on_strict(specs)
     # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
     rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
     return _settings(path, top.doc, trust_cache, rules, specs, loader)
@@ -267,6 +268,21 @@ class _Loader:
 def _inside(path: str, folder: str) -> bool:
     """Whether a real path is the folder or below it."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+SKIP_KEYS = ("ignore-subject", "ignore-body")
+
+
+def _no_skips_on_strict(specs: list[RuleSpec]) -> None:
+    """An `exemptible: false` rule judges every commit: a per-rule subject or body ignore on it is refused."""
+    for s in specs:
+        keys = [k for k in SKIP_KEYS if k in s.data]
+        if keys and s.data.get("exemptible") is False:
+            where = s.set_by.get(keys[0], s.origin)
+            raise RuleFileError(
+                f"{where}: rule '{s.id}' is exemptible: false, so '{keys[0]}' cannot turn it off for some commits;"
+                " no setting waives what it finds"
+            )
 
 
 def _unique(specs: list[RuleSpec]) -> None:
