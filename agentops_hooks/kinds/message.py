@@ -156,10 +156,10 @@ def conventional_problems(header: str, types: list[str] | None = None) -> Iterat
         yield f"type {ctype!r} is not one of {', '.join(types)}"
     if scope is not None and not scope.strip():
         yield "the scope in '()' is empty; name the part of the code, or leave the parentheses out"
-    if m.group("space") != " ":
-        yield "a single space must follow the colon (type: description)"
-    elif not m.group("desc").strip():
+    if not m.group("desc").strip():
         yield "the description after the colon is empty"
+    elif m.group("space") != " ":
+        yield "a single space must follow the colon (type: description)"
 
 
 def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:
