@@ -304,3 +304,19 @@ def test_agent_co_authors_are_refused_and_people_kept(repo: Path) -> None:
     assert "Assisted-by: Claude" in agent  # the hint
     assert code == 1
     assert findings(person, "no-agent-co-author") == []
+
+
+def test_strict_refuses_an_agent_co_author_and_recommends_assisted_by(repo: Path) -> None:
+    strict = write(repo.parent / "strict-only.yaml", "version: 1\nextends: [builtin:strict]\n")
+    body = f"fix(repo): accept empty files\n\n{GOOD_SECTIONS}\n"
+
+    code, agent = check(repo, f"{body}{CLAUDE}\n", "--config", str(strict))
+    clean, disclosed = check(repo, f"{body}Co-authored-by: Pat Doe <pat@example.com>\nAssisted-by: Claude <noreply@anthropic.com>\n",
+                         "--config", str(strict))
+
+    assert findings(agent, "agent-co-author") == [
+        "'Co-Authored-By: Claude <noreply@anthropic.com>' names an agent, not a person (error)"
+    ]
+    assert "Disclose the agent as 'Assisted-by: Claude <noreply@anthropic.com>'" in agent
+    assert code == 1
+    assert (clean, disclosed) == (0, "")  # quiet when clean
