@@ -101,7 +101,7 @@ def findings(out: str, rule: str) -> list[str]:
         ("feat(repo):  add the parser", "a single space must follow the colon (type: description)"),
         ("feat(): add the parser", "the scope in '()' is empty; name the part of the code, or leave the parentheses out"),
         ("feat(repo): ", "the description after the colon is empty"),
-        ("fe-at(repo): add the parser", "type 'fe-at' must be a word of letters"),
+        ("setup.py(repo): add the parser", "type 'setup.py' must be one word (letters, digits, '_'), e.g. 'fix'"),
     ],
 )
 def test_conventional_subject_says_what_is_wrong(repo: Path, subject: str, problem: str) -> None:

@@ -53,9 +53,13 @@ TRAILERS = (
 
 # Conventional Commits 1.0: `type(scope)!: description`; the units are not case-sensitive (item 16)
 CONVENTIONAL = re.compile(r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?: (?P<desc>.*)$")
-_HEADER = re.compile(r"^(?P<type>[^\s():!]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?(?P<colon>:)(?P<space>[ \t]*)(?P<desc>.*)$")
+_HEADER = re.compile(r"^(?P<type>[^\s():!]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?(?P<colon>:)(?!//)(?P<space>[ \t]*)(?P<desc>.*)$")
+_TYPE = re.compile(r"^[A-Za-z0-9_]+$")  # commitlint's `\w`: `test_parser:` is a type, `setup.py:` is not
 # git's own subjects, which no one writes by hand: merges, reverts, reapplies (fixup!/squash!/amend! the engine skips)
-GENERATED = re.compile(r'^(?:Merge |Merged |Revert "|Reapply "|Automatic merge|Auto-merged )')
+GENERATED = re.compile(
+    r"^(?:Merge (?:(?:remote-tracking |remote )?branch(?:es)? |pull request |tag |commit |'|\"|#\d)"
+    r"|Merged (?:PR \d|in )|Revert \"|Reapply \"|Automatic merge|Automated merge with |Auto-merged )"
+)
 NA = re.compile(r"^(?:n/?a|n\.a\.)\.?$", re.IGNORECASE)
 PLACEHOLDERS = re.compile(
     r"^(?:tbd|tba|todo|to ?do|fixme|xxx|none|nothing|nil|null|-+|—|\.+|\?+|see above|as above|same as above|same|idem"
@@ -150,8 +154,8 @@ def conventional_problems(header: str, types: list[str] | None = None) -> Iterat
         yield "subject is not 'type(scope)!: description' (Conventional Commits 1.0), e.g. 'fix(parser): accept empty files'"
         return
     ctype, scope = m.group("type"), m.group("scope")
-    if not ctype.isalpha():
-        yield f"type {ctype!r} must be a word of letters"
+    if not _TYPE.match(ctype):
+        yield f"type {ctype!r} must be one word (letters, digits, '_'), e.g. 'fix'"
     elif types and ctype.lower() not in [t.lower() for t in types]:
         yield f"type {ctype!r} is not one of {', '.join(types)}"
     if scope is not None and not scope.strip():
