@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from agentops_hooks.configfiles import Revision, WorkTree
-from agentops_hooks.errors import RuleFileError
+from agentops_hooks.errors import GitError, RuleFileError
 from agentops_hooks.globs import GlobSet
 from agentops_hooks.model import Rule
 from agentops_hooks.names import CONFIG_FILE
@@ -40,10 +40,13 @@ def config_paths(source: WorkTree) -> list[str]:
 
     if source.toplevel is None:
         return []
-    if isinstance(source, Revision):
-        out = gitrepo.git("ls-tree", "-r", "-z", "--name-only", source.rev, cwd=source.toplevel)
-    else:
-        out = gitrepo.git("ls-files", "-z", "--", f":(glob)**/{CONFIG_FILE}", cwd=source.toplevel)
+    try:  # outside a repository there is nothing nested: the root's rules judge every file
+        if isinstance(source, Revision):
+            out = gitrepo.git("ls-tree", "-r", "-z", "--name-only", source.rev, cwd=source.toplevel)
+        else:
+            out = gitrepo.git("ls-files", "-z", "--", f":(glob)**/{CONFIG_FILE}", cwd=source.toplevel)
+    except GitError:
+        return []
     names = [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n.endswith("/" + CONFIG_FILE)]
     return sorted(names, key=lambda n: (n.count("/"), n))
 
