@@ -284,13 +284,20 @@ def test_scopes_come_from_the_packages_and_must_match_the_paths(repo: Path) -> N
 
 
 def test_scopes_of_a_commit_are_read_from_its_own_tree(repo: Path) -> None:
-    sha = commit(f"feat(cli): add the cli package\n\n{REFS}\n", ("packages/cli/main.py", "x = 1\n"), cwd=repo)
+    base = commit(f"feat(cli): add the cli package\n\n{REFS}\n", ("packages/cli/main.py", "x = 1\n"), cwd=repo)
+    before = commit(f"docs(cli): describe it\n\n{REFS}\n", ("README.md", "cli\n"), cwd=repo)
+    git("rm", "-q", "-r", "packages/cli", cwd=repo)
+    commit(f"chore(cli): drop the cli package\n\n{REFS}\n", cwd=repo)
+    after = commit(f"docs(cli): mention it\n\n{REFS}\n", ("README.md", "no cli\n"), cwd=repo)
     try:
-        proc = run_cli("range", f"{sha}~1..{sha}", cwd=repo, env={**clean_env(), "XDG_CACHE_HOME": str(repo.parent / "cache")})
+        proc = run_cli("range", f"{base}..{after}", cwd=repo, env={**clean_env(), "XDG_CACHE_HOME": str(repo.parent / "cache")})
     finally:
-        git("reset", "-q", "--hard", "HEAD~1", cwd=repo)
+        git("reset", "-q", "--hard", f"{base}~1", cwd=repo)
 
-    assert " scope " not in proc.stdout, proc.stdout
+    # `before` names cli while its tree has packages/cli; `after` names it once the package is gone
+    scope_lines = [ln for ln in proc.stdout.splitlines() if " scope " in ln]
+    assert scope_lines == [f"{after[:7]}:msg:1: scope scope 'cli' is not a known scope (api, repo, site, web) (warning)"]
+    assert f"commit {before[:7]} 'docs(cli): describe it'" in proc.stdout  # judged, with no scope finding
 
 
 def test_agent_co_authors_are_refused_and_people_kept(repo: Path) -> None:
