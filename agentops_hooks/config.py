@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from agentops_hooks import cache, packs, rulefile
+from agentops_hooks import cache, nested, packs, rulefile
 from agentops_hooks.configfiles import Revision, WorkTree
 from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.kinds import kind_params
@@ -44,6 +44,12 @@ class Config:
     approvers: tuple[str, ...] = ()  # who may approve (emails or globs); empty: any person (approvals.py)
     signed_approvals: bool = False  # `approvals: signed`: an agent commit's approval must be signed
     allowed_signers: str | None = None  # the allowed-signers file, relative to the repository root
+    judged: tuple[Rule, ...] = ()  # `rules` with nested configs' variants (nested.py); empty: `rules` as they are
+
+    @property
+    def checking(self) -> tuple[Rule, ...]:
+        """The rules that judge a commit: with a nested config, some narrowed to the folders they judge."""
+        return self.judged or self.rules
 
 
 def find(
@@ -80,9 +86,11 @@ def load(
     else:
         top = loader.read(path)
         specs = loader.resolve(path, top, os.path.dirname(loader.source.place(path)), set(), pack)
+    _no_skips_on_strict(specs)
     # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
     rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
-    return _settings(path, top.doc, trust_cache, rules, specs, loader)
+    judged = nested.layered(loader, specs, rules, trust_cache) if toplevel else rules
+    return replace(_settings(path, top.doc, trust_cache, rules, specs, loader), judged=() if judged is rules else judged)
 
 
 def _settings(
@@ -268,6 +276,21 @@ class _Loader:
 def _inside(path: str, folder: str) -> bool:
     """Whether a real path is the folder or below it."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+SKIP_KEYS = ("ignore-subject", "ignore-body")
+
+
+def _no_skips_on_strict(specs: list[RuleSpec]) -> None:
+    """An `exemptible: false` rule judges every commit: a per-rule subject or body ignore on it is refused."""
+    for s in specs:
+        keys = [k for k in SKIP_KEYS if k in s.data]
+        if keys and s.data.get("exemptible") is False:
+            where = s.set_by.get(keys[0], s.origin)
+            raise RuleFileError(
+                f"{where}: rule '{s.id}' is exemptible: false, so '{keys[0]}' cannot turn it off for some commits;"
+                " no setting waives what it finds"
+            )
 
 
 def _unique(specs: list[RuleSpec]) -> None:

@@ -22,7 +22,7 @@ def judge(
     `exemptible: false` rules alone (none: no findings); no setting hides what they find."""
     note = notes.get(commit.sha) if notes is not None and commit.sha else None
     verdict = agents.detect(commit, ctx.signatures, ctx.config.agents.get("count-roles") or (), note)
-    rules = ctx.config.rules
+    rules = ctx.config.checking
     if ignored(ctx, commit):
         rules = strict_rules(rules)
         if not rules:
@@ -70,7 +70,7 @@ def moved_into_view(ctx: Context, commit: Commit) -> Commit:
 
 def blob_sizes(ctx: Context) -> gitrepo.BlobSizes | None:
     """A blob-size reader when some rule has a max-size (the caller closes it), else None."""
-    needed = any(r.param("max-size") is not None for r in ctx.config.rules)
+    needed = any(r.param("max-size") is not None for r in ctx.config.checking)
     return gitrepo.BlobSizes() if needed else None
 
 

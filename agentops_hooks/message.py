@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from agentops_hooks.model import Message, Trailer
 
 SCISSORS = " ------------------------ >8 ------------------------"
-_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
+# `BREAKING CHANGE` is the one token with a space (Conventional Commits 1.0); `https://…` is a link, not a trailer
+_TRAILER = re.compile(r"^(BREAKING CHANGE|[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:(?!//)[ \t]*(.*)$")
+# trailers that record who or which ticket, never why: they are not a body
+_RECORD_KEYS = re.compile(
+    r"(?i)^(?:[a-z-]+-by|change-id|refs?|references|fixes|closes|resolves|see-also|link|cc|bug|issue|agentops-exempt)$"
+)
 # git counts a block as trailers when it has one of its own and at least 25% trailer lines
 _GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")
 _AUTO_COMMENT_CHARS = "#;@!$%^&|:"
@@ -111,12 +116,18 @@ def trailers(lines: list[str]) -> tuple[Trailer, ...]:
     return tuple(Trailer(k, v, n) for k, v, n in found)
 
 
+def is_prose(trailer: Trailer) -> bool:
+    """Whether a `Key: value` line of the last paragraph reads as a sentence (`Why: …`), not a record (`Refs: …`)."""
+    return not _RECORD_KEYS.match(trailer.key) and "<" not in trailer.value
+
+
 def section_header(names: Iterable[str]) -> re.Pattern[str]:
-    """A pattern for `Key:`, `**Key:**`, `**Key**:` and `## Key` headers of the given names."""
+    """A pattern for `Key:`, `**Key:**`, `**Key**:`, `Key - text` and `## Key` headers of the given names,
+    each also as a list item (`- Key: text`, `* **Key:** text`)."""
     alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(
-        rf"^[ \t]*(?:#{{1,6}}[ \t]+)?(?:\*\*|__)?(?P<key>{alt})(?:\*\*|__)?[ \t]*"
-        rf"(?::(?:\*\*|__)?|(?=[ \t]*$))[ \t]*(?P<rest>.*)$",
+        rf"^[ \t]*(?:[-*+][ \t]+)?(?:#{{1,6}}[ \t]+)?(?:\*\*|__)?(?P<key>{alt})(?:\*\*|__)?[ \t]*"
+        rf"(?::(?:\*\*|__)?|[-\u2013\u2014](?=[ \t]|$)|(?=[ \t]*$))[ \t]*(?P<rest>.*)$",
         re.IGNORECASE,
     )
 

@@ -194,7 +194,7 @@ def test_squash_judges_the_pr_title_and_body(pr: dict[str, str], tmp_path: Path)
         "::error title=vague-subject (pr)::subject 'wip' does not say what changed or why%0ASay what changed and where, e.g. 'fix(parser): accept empty files'."
         in lines
     )
-    assert "agentops: 1 error in 2 commits checked: refused" in lines
+    assert "agentops: 1 error, 1 warning in 2 commits checked: refused" in lines  # and conventional-subject
 
     good = run_cli("ci", "--squash", env=github_env(tmp_path, pr["base"], pr["good"]))
     assert (good.returncode, good.stdout) == (0, "")
@@ -204,7 +204,7 @@ def test_squash_judges_the_pr_title_and_body(pr: dict[str, str], tmp_path: Path)
     )
     squash = json_doc["commits"][-1]
     assert (squash["sha"], squash["source"], squash["subject"]) == (None, "squash", "wip")
-    assert [f["rule_id"] for f in squash["findings"]] == ["vague-subject"]
+    assert [f["rule_id"] for f in squash["findings"]] == ["vague-subject", "conventional-subject"]
 
 
 def test_a_pr_that_disables_a_rule_is_judged_by_the_base_rules(pr: dict[str, str], tmp_path: Path) -> None:

@@ -35,8 +35,8 @@ def test_text_reports_the_bad_commit_on_its_own(history: dict[str, str]) -> None
     assert proc.stdout.splitlines() == [
         f"agentops: commit {bad} 'fix(parser): strip input': ai agent (claude-code) because of trailer {CLAUDE}",
         f"{bad}: ai-context-sections missing the 'Context:' section (error)",
-        "    hint: Add the sections to the message body, e.g. 'Context: why this change was needed'"
-        " (also accepted: '**Context:**' or '## Context'; 'N/A' for a trivial commit).",
+        "    hint: Add the sections to the message body, one per line, e.g. 'Context: why this change was needed'"
+        " (also accepted: '- Context: …', '**Context:** …' or 'Context - …'; 'N/A' for a trivial commit).",
         f"{bad}: ai-context-sections missing the 'Solution:' section (error)",
         f"{bad}: ai-context-sections missing the 'Learning:' section (error)",
         f"{bad}: ai-context-sections missing the 'Impact:' section (error)",
