@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from agentops_hooks import packs
+from agentops_hooks import fastyaml, packs
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import Rule
@@ -61,6 +61,8 @@ def read_yaml(path: str, text: str) -> Any:
         raise RuleFileError(f"{path}:{where}: invalid YAML: {problem}{hint}") from None
     except YAMLError as e:
         raise RuleFileError(f"{path}:1:1: invalid YAML: {str(e).splitlines()[0]}") from None
+    except (ValueError, OverflowError) as e:  # a value ruamel cannot build, e.g. the date 2026-02-30
+        raise RuleFileError(f"{path}:1:1: invalid YAML value: {e} (quote it to keep it as text)") from None
 
 
 MAX_BYTES = 256 * 1024  # 7 times the largest built-in pack; parsing this much takes seconds, 50 MB took minutes
@@ -113,13 +115,23 @@ def load_rules(path: str, text: str, use_cache: bool = True) -> tuple[dict[str, 
     check_size(path, len(text))
     if "\x00" in text:
         raise RuleFileError(f"{path}:1:1: this is not a YAML text file (it contains NUL bytes)")
+    fast = fastyaml.load(text, functools.partial(_refuse_references, path))
+    if isinstance(fast, dict):  # libyaml read it as ruamel would: errors are still worded from ruamel's positions
+        try:
+            return _checked(path, fast, fast, use_cache)
+        except RuleFileError:
+            pass
     doc = read_yaml(path, text)
     if doc is None:
         raise RuleFileError(f"{path}:1:1: the file is empty; it needs at least `version: 1`")
     if not isinstance(doc, Mapping):
         raise RuleFileError(f"{path}:1:1: expected a mapping with `version: 1` and `rules:`, found a {_type(doc)}")
+    return _checked(path, doc, plain(doc), use_cache)
+
+
+def _checked(path: str, doc: Any, data: dict[str, Any], use_cache: bool) -> tuple[dict[str, Any], tuple[Rule, ...]]:
+    """Validate `doc` (positions come from it) and compile the rules of its plain `data`."""
     validate(path, doc)
-    data: dict[str, Any] = plain(doc)
     rules = tuple(
         compile_spec(RuleSpec(raw, path), at=functools.partial(_rule_key_position, doc, i), use_cache=use_cache)
         for i, raw in enumerate(data.get("rules") or ())
