@@ -149,7 +149,7 @@ def validate(path: str, doc: Any) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    errors = (e for e in _validator(Draft202012Validator).iter_errors(doc) if not _spurious(doc, e))
+    errors = () if _valid_per_kind(doc) else (e for e in _validator(Draft202012Validator).iter_errors(doc) if not _spurious(doc, e))
     # the best of the first errors (they come in document order): a file with thousands of broken
     # rules is then refused in the time of its first few, not of all of them
     err = best_match(itertools.islice(errors, MAX_ERRORS_RANKED), key=_error_rank)
@@ -169,6 +169,53 @@ def validate(path: str, doc: Any) -> None:
 @cache
 def _validator(cls: Any) -> Any:
     return cls(schema())
+
+
+def _valid_per_kind(doc: Any) -> bool:
+    """True when the schema surely accepts `doc`, checking each rule only against its own kind.
+
+    The schema dispatches a rule's parameters with one `if kind == K then …` branch per kind, so
+    the full validator tries every branch on every rule. A valid file is proven in a fraction of
+    that by the file's top level alone and each rule against the one branch of its kind; anything
+    else (False) goes to the full validator, which also words the error.
+    """
+    validators = _kind_validators()
+    if validators is None or not isinstance(doc, Mapping) or not validators[""].is_valid(doc):
+        return False
+    for rule in doc.get("rules") or ():
+        kind = rule.get("kind") if isinstance(rule, Mapping) else None
+        check = validators.get(kind) if isinstance(kind, str) and kind else None
+        if check is None or not check.is_valid(rule):
+            return False
+    return True
+
+
+@cache
+def _kind_validators() -> dict[str, Any] | None:
+    """A validator of the file without its rules (""), and one per kind of a rule alone; None when
+    the schema is not shaped as this expects (then every file takes the full validator)."""
+    from jsonschema import Draft202012Validator
+
+    root = schema()
+    rules = root["properties"].get("rules", {})
+    rule = root.get("$defs", {}).get("rule", {})
+    if set(rules) - {"description", "type", "items", "examples"} or rules.get("items") != {"$ref": "#/$defs/rule"}:
+        return None
+    by_kind: dict[str, Any] = {}
+    shared: list[Any] = []
+    for branch in rule.get("allOf", ()):
+        cond = branch.get("if", {}) if isinstance(branch, Mapping) else {}
+        kind = cond.get("properties", {}).get("kind", {}).get("const") if set(cond) <= {"properties", "required"} else None
+        if isinstance(kind, str) and set(branch) == {"if", "then"} and set(cond.get("properties", {})) == {"kind"}:
+            by_kind[kind] = branch["then"]
+        else:
+            shared.append(branch)
+    base = {k: v for k, v in root.items() if k in ("$schema", "$id", "$defs")}
+    out = {"": Draft202012Validator({**root, "properties": {**root["properties"], "rules": {"type": "array"}}})}
+    for kind, then in by_kind.items():
+        alone = {k: v for k, v in rule.items() if k != "allOf"}
+        out[kind] = Draft202012Validator({**base, **alone, "allOf": [*shared, then]})
+    return out
 
 
 def _rule_key_position(doc: Any, index: int, key: str) -> tuple[int, int]:

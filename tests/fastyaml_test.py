@@ -97,3 +97,25 @@ def test_generated_mappings_read_the_same(data: dict[str, object]) -> None:
         return
     got = fast(text)
     assert got is None or got == expected
+
+
+def _schema_errors(doc: object) -> bool:
+    from jsonschema import Draft202012Validator
+
+    return any(True for _ in rulefile._validator(Draft202012Validator).iter_errors(doc))
+
+
+@pytest.mark.parametrize("case", __import__("tests.rulefile_errors_test", fromlist=["CASES"]).CASES, ids=lambda c: c[0])
+def test_the_per_kind_check_never_passes_what_the_full_schema_refuses(case: tuple[str, str, str, str]) -> None:
+    try:
+        doc = rulefile.read_yaml("f.yaml", case[1])
+    except RuleFileError:
+        return
+    if _schema_errors(doc):
+        assert not rulefile._valid_per_kind(doc)
+
+
+@pytest.mark.parametrize("path", [*sorted(Path(packs.pack_dir()).glob("*.yaml")), ROOT / ".agentops.yaml"], ids=lambda p: p.name)
+def test_the_per_kind_check_proves_every_shipped_file(path: Path) -> None:
+    doc = rulefile.read_yaml(path.name, path.read_text("utf-8"))
+    assert rulefile._valid_per_kind(doc) and not _schema_errors(doc)
