@@ -107,6 +107,8 @@ def _schema_errors(doc: object) -> bool:
 
 @pytest.mark.parametrize("case", __import__("tests.rulefile_errors_test", fromlist=["CASES"]).CASES, ids=lambda c: c[0])
 def test_the_per_kind_check_never_passes_what_the_full_schema_refuses(case: tuple[str, str, str, str]) -> None:
+    if not isinstance(case[1], str):  # a case of undecodable bytes: refused before any YAML is read
+        return
     try:
         doc = rulefile.read_yaml("f.yaml", case[1])
     except RuleFileError:
