@@ -219,10 +219,11 @@ class _Loader:
         shown = self._display(path)
         named = pack.startswith(("builtin:", "pkg:"))
         specs = []
+        allow = rulefile.pack_allow(file.doc)
         for i, raw in enumerate(file.doc.get("rules") or ()):
             origin = f"{pack if named else shown} rule #{i + 1}"
             rule = replace(file.rules[i], origin=origin, pack=pack) if i < len(file.rules) else None
-            specs.append(RuleSpec(raw, shown, origin, pack, dict.fromkeys(raw, origin), rule))
+            specs.append(RuleSpec(raw, shown, origin, pack, dict.fromkeys(raw, origin), allow=allow, rule=rule))
         return specs
 
     def _root(self, base: str) -> str:

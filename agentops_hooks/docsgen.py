@@ -58,8 +58,15 @@ rules:
 - **Globs** (`paths`, `forbidden-names`, ...) are gitignore-style; `**` crosses folders and `!glob`
   re-includes.
 - **Messages** may use `{placeholders}`: `{path}`, `{line}` and `{match}` for file-level findings,
-  `{problem}` for what the kind found. With `redact: true` the match is masked everywhere
-  as a prefix and a hash (`AKIA…[sha256:1a2b3c4d]`), never the whole secret.
+  `{problem}` for what the kind found. With `redact: true` the secret in the match is masked
+  everywhere as a prefix and a hash (`AKIA…[sha256:1a2b3c4d]`), never shown whole.
+- **Secrets** (`added-pattern`): `secret-group` names the capture that is the secret (default:
+  the group `secret`, or `secret2`, `secret_…` for other alternatives, else the whole match);
+  `entropy` is the minimum Shannon entropy it must have (a number, or per charset: `{hex: 3.0,
+  base64: 4.2}`); `allow` lists RE2 patterns of placeholders searched in the secret (a match is
+  not a finding). A rule file's top-level `allow:` applies to all its `added-pattern` rules, after
+  their own. Only the masked secret is shown; a finding keeps its SHA-256 (`secret_digest`) for
+  baselines. A bad group, charset or pattern is a load error naming the file, line and fix.
 - **Validation**: files are checked against the JSON Schema shipped with the package
   (`agentops-check rules schema`; add `# yaml-language-server: $schema=...` for editor help).
   Errors name the file, line and column, the rule and what is expected. YAML anchors, aliases and

@@ -233,6 +233,7 @@ class Finding:
     factor: str | None = None
     waived: Waiver | None = None
     commits: tuple[str, ...] = ()
+    secret_digest: str | None = None  # SHA-256 hex of the secret an added-pattern matched, never the value
 
     @property
     def blocking(self) -> bool:
@@ -340,10 +341,26 @@ class Rule:
         return self.exclude is None or not self.exclude.match_file(path)
 
     def finding(
-        self, *, path: str | None = None, line: int | None = None, match: str | None = None, **values: str
+        self,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        match: str | None = None,
+        secret: tuple[int, int] | None = None,
+        **values: str,
     ) -> Finding:
-        """A finding of this rule, its message template filled with plain strings only."""
-        shown = mask(match) if (match is not None and self.redact) else match
+        """A finding of this rule, its message template filled with plain strings only.
+
+        `secret`: where in `match` the secret is (its digest is kept; redaction masks only it)."""
+        digest = None
+        shown = match
+        if match is not None and secret is not None:
+            start, end = secret
+            digest = sha256_hex(match[start:end])
+            if self.redact:
+                shown = match[:start] + mask(match[start:end]) + match[end:]
+        elif match is not None and self.redact:
+            shown = mask(match)
         fill = _Template(values, path=path or "", line=str(line or ""), match=shown or "")
         return Finding(
             rule_id=self.id,
@@ -354,6 +371,7 @@ class Rule:
             line=line,
             match=shown,
             factor=self.factor,
+            secret_digest=digest,
         )
 
 

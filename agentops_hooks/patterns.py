@@ -6,6 +6,7 @@ to compile (when its file was validated) until a check first searches with it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agentops_hooks.errors import RuleFileError
@@ -21,6 +22,10 @@ class Match(Protocol):
         """The matched text (of a group)."""
         ...
 
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        """Where the match (or a group) is; (-1, -1) for a group that took no part."""
+        ...
+
 
 class Regex(Protocol):
     """An RE2 pattern, compiled now or on first use (rulefile.LazyRegex)."""
@@ -33,9 +38,18 @@ class Regex(Protocol):
         """RE2 match."""
         ...
 
+    def finditer(self, text: str) -> Iterator[Match]:
+        """Every non-overlapping match, in order."""
+        ...
+
     @property
     def pattern(self) -> str:
         """The pattern as compiled."""
+        ...
+
+    @property
+    def groupindex(self) -> Any:
+        """Group name → group number."""
         ...
 
 
@@ -67,10 +81,20 @@ class LazyRegex:
         found: Match | None = self._get().match(text)
         return found
 
+    def finditer(self, text: str) -> Iterator[Match]:
+        """Every non-overlapping match, in order."""
+        found: Iterator[Match] = self._get().finditer(text)
+        return found
+
     @property
     def pattern(self) -> str:
         """The pattern as compiled."""
         return str(self._get().pattern)
+
+    @property
+    def groupindex(self) -> Any:
+        """Group name → group number."""
+        return self._get().groupindex
 
 
 def regex(pattern: str, where: str, full: bool = False, max_mem: int = 0, lazy: bool = False) -> Any:

@@ -26,6 +26,7 @@ __all__ = [  # the patterns and keys other modules reach through here
     "COMMON_KEYS",
     "LazyRegex",
     "compile_rule",
+    "pack_allow",
     "did_you_mean",
     "globs",
     "load_rules",
@@ -132,11 +133,22 @@ def load_rules(path: str, text: str, use_cache: bool = True) -> tuple[dict[str, 
 def _checked(path: str, doc: Any, data: dict[str, Any], use_cache: bool) -> tuple[dict[str, Any], tuple[Rule, ...]]:
     """Validate `doc` (positions come from it) and compile the rules of its plain `data`."""
     validate(path, doc)
+    allow = pack_allow(data)
+    for i, pattern in enumerate(allow):  # proven once here, where a bad one is written
+        line, col = position(doc, ["allow", i])
+        regex(pattern, f"{path}:{line}:{col}: 'allow' item {i + 1}")
     rules = tuple(
-        compile_spec(RuleSpec(raw, path), at=functools.partial(_rule_key_position, doc, i), use_cache=use_cache)
+        compile_spec(
+            RuleSpec(raw, path, allow=allow), at=functools.partial(_rule_key_position, doc, i), use_cache=use_cache
+        )
         for i, raw in enumerate(data.get("rules") or ())
     )
     return data, rules
+
+
+def pack_allow(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """A file's top-level `allow:`: patterns that no secret of its `added-pattern` rules may match."""
+    return tuple(doc.get("allow") or ())
 
 
 def compile_rule(path: str, raw: Mapping[str, Any], pack: str, origin: str = "") -> Rule:

@@ -48,6 +48,7 @@ class RuleSpec:
     origin: str = ""  # `FILE rule #N`, `builtin:NAME rule #N`
     pack: str = ""
     set_by: Mapping[str, str] = field(default_factory=dict)  # key → where it was set (show-config)
+    allow: tuple[str, ...] = ()  # the file's top-level `allow:` (pack-wide), for the kinds that take `allow`
     rule: Rule | None = field(default=None, compare=False, repr=False)  # compiled from exactly `data`
 
     @property
@@ -84,7 +85,10 @@ def compile_rule(spec: RuleSpec, *, at: Position | None = None, lazy: bool = Fal
     where = _Where(spec, at)
     declared = KINDS[spec.kind].params
     params = {k: v for k, v in spec.data.items() if k not in COMMON_KEYS}
-    compiled = compile_params(declared, params, where, lazy, use_cache)
+    wanted = params
+    if spec.allow and any(p.name == "allow" for p in declared):  # the pack-wide list after the rule's own
+        wanted = {**params, "allow": [*(params.get("allow") or ()), *spec.allow]}
+    compiled = compile_params(declared, wanted, where, lazy, use_cache)
     if not lazy:  # lazy: the file was validated, templates too, when its rules were cached
         for key in ("message", "hint"):
             check_template(spec.data.get(key, ""), where(key))
@@ -115,7 +119,12 @@ def compile_params(
             options = _Options(where(param.name), lazy, use_cache)
             for table, name, made in _COMPILERS[param.form](param.name, value, options):
                 tables[table][name] = made
-    return Compiled(tables["regexes"], tables["regex_lists"], tables["regex_maps"], tables["globsets"])
+    compiled = Compiled(tables["regexes"], tables["regex_lists"], tables["regex_maps"], tables["globsets"])
+    if not lazy:  # lazy: proven when the file was validated
+        for param in declared:
+            if param.check is not None and params.get(param.name) is not None:
+                param.check(params[param.name], compiled, where(param.name))
+    return compiled
 
 
 @frozen
@@ -146,6 +155,14 @@ def _keywords(name: str, value: Any, o: _Options) -> Made:
         yield "regexes", name, o.regex(f"(?i)(?:{'|'.join(re2_escape(k) for k in value)})")
 
 
+def _any_of(name: str, value: Any, o: _Options) -> Made:
+    if value:
+        for p in value:  # each on its own first: an error names the pattern that is wrong
+            if not o.lazy:
+                o.regex(p)
+        yield "regexes", name, o.regex("|".join(f"(?:{p})" for p in value))
+
+
 def _full_regexes(name: str, value: Any, o: _Options) -> Made:
     yield "regex_lists", name, tuple(o.regex(p, full=True) for p in value)
 
@@ -162,6 +179,7 @@ _COMPILERS: dict[Form, Callable[[str, Any, _Options], Made]] = {
     Form.REGEX: _regex,
     Form.LINE_REGEX: _line_regex,
     Form.KEYWORDS: _keywords,
+    Form.ANY_OF: _any_of,
     Form.FULL_REGEXES: _full_regexes,
     Form.REGEX_MAP: _regex_map,
     Form.GLOBS: _globs,

@@ -104,34 +104,35 @@ def test_rules_test_fails_naming_the_rule_and_the_case(tmp_path: Path) -> None:
 # One fake credential per format, built by concatenation so no scanner (ours included) sees a
 # literal secret in this file: rule id -> (the added line, the secret it must never print).
 def _fakes() -> dict[str, tuple[str, str]]:
-    x = "EXAMPLE0fake"
+    x = "q8Rz2LmX7vKp4NwY"  # random-looking: placeholders (EXAMPLE, xxxx, 0000) are what the pack lets pass
     secrets = {
         "private-key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
-        "aws-access-key-id": "AKIA" + "IOSFODNN7EXAMPLE",
-        "aws-secret-access-key": "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY",
-        "gcp-service-account-key": "deadbeef" * 5,
+        "aws-access-key-id": "AKIA" + "XISSKUJUX5WM5Y6K",
+        "aws-secret-access-key": "fiWaQuk3ew+3JDC0SkUa" + "aGv9XVVstRZ4U/ElkoAl",
+        "gcp-service-account-key": "cc4348c74cd523d3998d" + "ef91ecb94c73e847ad0f",
         "google-api-key": "AI" + "za" + (x * 3)[:35],
-        "azure-storage-key": ("FAKE0example0KEY+0000/" * 4)[:86] + "==",
+        "azure-storage-key": "vmQTm9/DNQPcmrKtSrNKb7zd3ZbhQNALIVMGowSZJtiBR/" + "vqrb3vo5nhxz/G6KNlwyeKZf39JMbsuBWt2qPGHN==",
         "github-token": "gh" + "p_" + (x * 3)[:36],
         "gitlab-token": "gl" + "pat-" + (x * 2)[:20],
-        "slack-token": "xo" + "xb-000000000000-000000000000-" + x,
-        "slack-webhook": "hooks.slack" + ".com/services/T00000000/B00000000/" + (x * 2)[:24],
+        "slack-token": "xo" + "xb-767060568409-4482591053164-" + x,
+        "slack-webhook": "hooks.slack" + ".com/services/TZZDLU9OQPS/BU9JSALOWRN/" + (x * 2)[:24],
         "stripe-key": "sk" + "_live_" + (x * 2)[:24],
         "openai-api-key": "sk-" + "proj-" + (x * 2)[:20] + "T3Blbk" + "FJ" + (x * 2)[:20],
         "anthropic-api-key": "sk-" + "ant-api03-" + (x * 8)[:93] + "AA",
         "jwt": "eyJhbGciOiJIUzI1NiJ9" + "." + "eyJzdWIiOiJmYWtlIn0" + "." + "ZmFrZS1zaWduYXR1cmU",
-        "database-url-password": "postgres" + "://app:Fake-Passw0rd@db.example.com/app",
+        "database-url-password": "postgres" + "://app:Lt2heL1TIwA9@db.example.com/app",
         "npm-token": "np" + "m_" + (x * 3)[:36],
         "pypi-token": "pypi-" + "AgEIcHlwaS5vcmc" + (x * 6)[:60],
-        "twilio-api-key": "S" + "K" + "0" * 24 + "deadbeef",
+        "twilio-api-key": "S" + "K" + "845be050b409afdc" + "1a7725224cd20846",
         "sendgrid-api-key": "S" + "G." + (x * 2)[:22] + "." + (x * 4)[:43],
         "heroku-api-key": "HR" + "KU-AA" + (x * 5)[:58],
-        "discord-bot-token": "MTAwMDAwMDAwMDAwMDAwMDAw" + ".GFAKE0." + (x * 4)[:38],
-        "telegram-bot-token": "123456789" + ":AA" + (x * 3)[:33],
-        "huggingface-token": "h" + "f_" + ("FAKEexampleTOKEN" * 3)[:34],
-        "hardcoded-password": "hunter2" + "EXAMPLE",
+        "discord-bot-token": "MTwMPodQSsABgZpEOMIuwSYD" + ".FkXrN_." + (x * 4)[:38],
+        "telegram-bot-token": "4763856043" + ":AA" + (x * 3)[:33],
+        "huggingface-token": "h" + "f_" + ("TORxbDrrGpboVKMGrWfou" * 3)[:34],
+        "hardcoded-password": "hunter2" + "Lxq9",
     }
     lines = {
+        "private-key": secrets["private-key"],  # the header opening a key (quoted alone, it is a constant)
         "gcp-service-account-key": f'"private_key_id": "{secrets["gcp-service-account-key"]}",',
         "aws-secret-access-key": f"aws_secret_access_key = {secrets['aws-secret-access-key']}",
         "azure-storage-key": f"Storage=AccountName=fake;AccountKey={secrets['azure-storage-key']};",

@@ -38,7 +38,7 @@ class Kind(NamedTuple):
 
 
 KINDS: dict[str, Kind] = {
-    "added-pattern": Kind(Scope.COMMIT, diff.added_pattern, params=diff.LINE_PATTERN),
+    "added-pattern": Kind(Scope.COMMIT, diff.added_pattern, params=diff.ADDED_PATTERN),
     "co-change": Kind(Scope.COMMIT, paths.co_change, params=paths.CO_CHANGE),
     "file-limits": Kind(Scope.COMMIT, diff.file_limits, params=diff.FILE_LIMITS),
     "message-format": Kind(Scope.MESSAGE, message.message_format, params=message.FORMAT),
