@@ -300,8 +300,12 @@ def with_approvals(rules: Sequence[Rule], approvals: Approvals, agent: bool) -> 
     """Rules of kinds that read an approval (protected-paths), told who may approve (made once per rule set)."""
     if not any(r.kind == "protected-paths" for r in rules):
         return rules
-    told = replace(approvals, agent=agent)
-    return per_rule_set(rules, ("approvals", approvals, agent), lambda: _approving(rules, told))
+    # keyed by the approvals' identity: hashing them (every approval of the range) cost more per
+    # commit than judging it; the entry holds them, so an identity is never mistaken for another's
+    held, told = per_rule_set(
+        rules, ("approvals", id(approvals), agent), lambda: (approvals, _approving(rules, replace(approvals, agent=agent)))
+    )
+    return told if held is approvals else _approving(rules, replace(approvals, agent=agent))
 
 
 def _approving(rules: Sequence[Rule], approvals: Approvals) -> Sequence[Rule]:

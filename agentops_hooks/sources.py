@@ -120,10 +120,14 @@ def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
     return diffparse.diff(gitrepo.diff_blocks(spec, cwd), Spool())
 
 
-def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Generator[Commit, None, None]:
-    """Commits of a revision range, oldest first, parsed one at a time from one streamed git log."""
+def history(
+    revs: list[str], include_merges: bool = False, cwd: str | None = None, listed: bool = False
+) -> Generator[Commit, None, None]:
+    """Commits of a revision range, oldest first, parsed one at a time from one streamed git log
+    (`listed`: `revs` are exactly the commits to show, in order)."""
+    blocks = gitrepo.listed_log_blocks(revs, include_merges, cwd) if listed else gitrepo.log_blocks(revs, include_merges, cwd)
     with Spool() as spool:
-        for fields, files in diffparse.log(gitrepo.log_blocks(revs, include_merges, cwd), spool):
+        for fields, files in diffparse.log(blocks, spool):
             sha, parents, an, ae, ad, cn, ce, cd, body = (f.decode("utf-8", "replace") for f in fields)
             yield Commit(
                 sha=sha,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
@@ -179,7 +179,25 @@ def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = 
     return stream([*args, *revs, "--"], cwd, "log")
 
 
-def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
+def rev_list(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> list[str]:
+    """The commits `log_blocks(revs)` would show, in its order (oldest first)."""
+    args = ["rev-list", "--reverse", *([] if include_merges else ["--no-merges"]), *revs, "--"]
+    return git(*args, cwd=cwd).decode().split()
+
+
+def listed_log_blocks(shas: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
+    """`log_blocks` of exactly these commits, in this order (`--no-walk=unsorted`, read from stdin)."""
+    import tempfile
+
+    args = ["git", *HARDEN, "log", "--no-walk=unsorted", "--stdin", f"--format={LOG_FORMAT}", *DIFF_ARGS]
+    args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
+    listing = tempfile.TemporaryFile()  # a file, not a pipe: git reads it whole before it writes
+    listing.write("".join(f"{sha}\n" for sha in shas).encode())
+    listing.seek(0)
+    return stream([*args, "--"], cwd, "log", stdin=listing)
+
+
+def stream(args: list[str], cwd: str | None, name: str, stdin: Any = None) -> Iterator[bytes]:
     """A git process's output in blocks as it comes; a failure becomes a GitError with git's reason.
 
     The pipe is widened (Linux) and read with os.read, so git keeps writing while we judge what
@@ -189,7 +207,7 @@ def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
     import tempfile
 
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=err)
+        proc = subprocess.Popen(args, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=err)
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
         _widen(fd)
@@ -202,6 +220,8 @@ def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
             if not done:  # the reader stopped early: git need not finish
                 proc.kill()
             proc.stdout.close()
+            if stdin is not None:
+                stdin.close()
             code = proc.wait()
         if code != 0:
             err.seek(0)
@@ -220,4 +240,4 @@ def _widen(fd: int) -> None:
         except OSError:  # above /proc/sys/fs/pipe-max-size: the default pipe works, a little slower
             pass
 
-__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "stream"]
+__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "rev_list", "listed_log_blocks", "stream"]
