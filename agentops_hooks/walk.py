@@ -41,17 +41,25 @@ def commits(
 def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult | RangeFindings]:
     """`commits`, then one RangeFindings when range rules find something about the range as a whole.
 
+    How the range is judged (in this process or by workers) is settled here, before the first
+    result, so a bad `AGENTOPS_JOBS` or range is an error before any output.
     (The report runs its own engine.RangeRun over `commits`, to count each finding by the commits it names.)
     """
     ctx = ctx.judging(revs)
+    jobs = 1 if keep_lines else _jobs()
+    shas = gitrepo.rev_list(revs, ctx.config.include_merges, ctx.repo.toplevel) if jobs > 1 else []
+    return _history(ctx, revs, keep_lines, shas if len(shas) >= _parallel_min() else None, jobs)
+
+
+def _history(
+    ctx: Context, revs: list[str], keep_lines: bool, shas: list[str] | None, jobs: int
+) -> Iterator[CommitResult | RangeFindings]:
     policy = ctx.policy()  # each commit's exemptions judged against its committer date
     run = engine.RangeRun(ctx.config.rules, policy)
     found: list[Finding] = []
     summarize = (lambda result: engine.summarize(result, policy)) if run else None
     stream: Iterator[tuple[CommitResult, CommitSummary | None]]
-    jobs = _jobs()
-    shas = gitrepo.rev_list(revs, ctx.config.include_merges, ctx.repo.toplevel) if jobs > 1 and not keep_lines else []
-    if jobs > 1 and not keep_lines and len(shas) >= _parallel_min():
+    if shas is not None:
         stream = parallel(ctx, shas, jobs, summarize)
     else:
         stream = _judged(ctx, revs, keep_lines, None, summarize, listed=False)
@@ -156,7 +164,7 @@ def parallel(
 def _receive(pipe: IO[bytes]) -> tuple[str, object]:
     try:
         item = pickle.load(pipe)  # noqa: S301 - our own forked worker's pipe
-    except EOFError:
+    except (EOFError, pickle.UnpicklingError):  # nothing more, or cut short mid-result
         raise FatalError("a worker judging commits stopped before its last commit (killed, or out of memory?)") from None
     return item  # type: ignore[no-any-return]
 
