@@ -52,18 +52,26 @@ def check(
     narrowed = _narrowed(rules, commit, kept)
     keyed = _Keyed(per_rule_set(rules, ("keywords",), lambda: KeywordIndex(rules)), commit)
     findings: list[Finding] = []
-    for rule, check_commit, is_message in _plan(rules, verdict.kind, with_message):
+    concerned: dict[bool, dict[int, list[FileChange]]] = {}  # per side: the keyword rules some line concerns
+    for rule, check_commit, is_message, line, keyworded in _plan(rules, verdict.kind, with_message):
         if rule.min_ai_share is not None and not applies(rule, verdict):  # the AI share decides per commit
             continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
+        if keyworded:
+            removed = LINE_KINDS[rule.kind]
+            side = concerned.get(removed)
+            if side is None:
+                side = concerned[removed] = keyed.by_side(removed)
+            if id(rule) not in side:  # no line of the commit holds one of its keywords
+                continue
         target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
-        if rule.kind in LINE_KINDS and rule.param("keywords"):
+        if keyworded:
             found = keyed.narrow(rule, target)
-            if found is None:  # no line holds one of its keywords
+            if found is None:
                 continue
             target = found
-        if target.files or rule.kind not in LINE_KINDS:
+        if target.files or not line:
             findings.extend(check_commit(rule, target))
     findings = exemptions.apply(findings, rules, kept, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
@@ -91,12 +99,16 @@ def per_rule_set(rules: Sequence[Rule], key: tuple[Any, ...], build: Callable[[]
     return value
 
 
-def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
-    """The (rule, check, is-message-rule) triples that judge a commit of this verdict at this stage."""
+Step = tuple[Rule, Any, bool, bool, bool]  # rule, its check, reads the message, reads lines, has keywords
+
+
+def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[Step]:
+    """What judges a commit of this verdict at this stage, rule by rule, with what each rule reads
+    (worked out once per rule set: a history asks per commit)."""
     return per_rule_set(rules, ("plan", verdict, with_message), lambda: _make_plan(rules, verdict, with_message))
 
 
-def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
+def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[Step]:
     probe = AgentVerdict(verdict)  # type: ignore[arg-type]
     plan = []
     for rule in rules:
@@ -105,7 +117,8 @@ def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[
             continue
         if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
             continue
-        plan.append((rule, kind.check, scope is Scope.MESSAGE))
+        line = rule.kind in LINE_KINDS
+        plan.append((rule, kind.check, scope is Scope.MESSAGE, line, line and bool(rule.param("keywords"))))
     return plan
 
 
@@ -188,16 +201,19 @@ class _Keyed:
         self.by_rule: dict[bool, dict[int, list[FileChange]]] = {}
         self.ids: dict[int, frozenset[int]] = {}
 
-    def narrow(self, rule: Rule, target: Commit) -> Commit | None:
-        """The target with only the files whose lines hold one of the rule's keywords (None: no file)."""
-        removed = LINE_KINDS[rule.kind]
+    def by_side(self, removed: bool) -> dict[int, list[FileChange]]:
+        """Per rule id, the files whose added (or removed) lines hold one of the rule's keywords."""
         by_rule = self.by_rule.get(removed)
         if by_rule is None:
             by_rule = self.by_rule[removed] = {}
             for f in self.commit.files:
                 for rid in self.index.rules_in(f, removed):
                     by_rule.setdefault(rid, []).append(f)
-        files = by_rule.get(id(rule))
+        return by_rule
+
+    def narrow(self, rule: Rule, target: Commit) -> Commit | None:
+        """The target with only the files whose lines hold one of the rule's keywords (None: no file)."""
+        files = self.by_side(LINE_KINDS[rule.kind]).get(id(rule))
         if files is None:
             return None
         ids = self.ids.get(id(target))

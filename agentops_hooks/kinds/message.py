@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from agentops_hooks import message as msg
+from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
+from agentops_hooks.patterns import Regex, regex
 
 FORMAT = (
     Param("subject-pattern", form=Form.REGEX),
@@ -62,7 +66,7 @@ def _format_problems(
         yield 1, f"subject is {len(subject)} characters long (limit {n})"
     if (n := rule.param("min-subject-length")) and len(subject) < n:
         yield 1, f"subject is {len(subject)} characters long (at least {n})"
-    if any(p.search(desc.strip()) for p in rule.compiled.regex_list("vague-subjects")):
+    if (vague := rule.param("vague-subjects")) and _any_of(tuple(vague), rule).search(desc.strip()):
         yield 1, f"subject {subject!r} does not say what changed or why"
     if rule.param("no-trailing-punctuation") and subject[-1:] in ".!?,;:":
         yield 1, "subject ends with punctuation"
@@ -79,6 +83,31 @@ def _format_problems(
         for i, ln in enumerate(lines[1:], start=2):
             if len(ln) > n and "://" not in ln and i not in trailer_lines:
                 yield i, f"body line is {len(ln)} characters long (limit {n})"
+
+
+class _Each:
+    """Patterns searched one by one (those that cannot be one pattern: e.g. a group name twice)."""
+
+    __slots__ = ("patterns",)
+
+    def __init__(self, patterns: tuple[Regex, ...]) -> None:
+        self.patterns = patterns
+
+    def search(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
+
+
+@functools.lru_cache(maxsize=64)
+def _combined(patterns: tuple[str, ...]) -> Any:
+    try:
+        return regex("|".join(f"(?:{p})" for p in patterns), "vague-subjects", full=True)
+    except RuleFileError:
+        return None
+
+
+def _any_of(patterns: tuple[str, ...], rule: Rule) -> Any:
+    """One search of a text for "any of these whole-text patterns" (one RE2 pass, not one per pattern)."""
+    return _combined(patterns) or _Each(rule.compiled.regex_list("vague-subjects"))
 
 
 def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:
