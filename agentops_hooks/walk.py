@@ -32,10 +32,15 @@ Summarize = Callable[[CommitResult], CommitSummary]
 def commits(
     ctx: Context, revs: list[str], keep_lines: bool = False, seen: Callable[[CommitResult], None] | None = None
 ) -> Iterator[CommitResult]:
-    """Every commit of the range judged on its own, streamed oldest first; `seen` gets each whole result."""
+    """Every commit of the range judged on its own, streamed oldest first; `seen` gets each whole result.
+
+    Light results of a long range come from forked workers (`parallel`), as in `history`.
+    """
     ctx = ctx.judging(revs)  # signed approvals are looked up in the range
-    for result, _ in _judged(ctx, revs, keep_lines, seen, None, listed=False):
-        yield result
+    shas, jobs = _partition(ctx, revs, keep_lines or seen is not None)
+    if shas is not None:
+        return (result for result, _ in parallel(ctx, shas, jobs, None))
+    return (result for result, _ in _judged(ctx, revs, keep_lines, seen, None, listed=False))
 
 
 def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult | RangeFindings]:
@@ -46,9 +51,20 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator
     (The report runs its own engine.RangeRun over `commits`, to count each finding by the commits it names.)
     """
     ctx = ctx.judging(revs)
-    jobs = 1 if keep_lines else _jobs()
-    shas = gitrepo.rev_list(revs, ctx.config.include_merges, ctx.repo.toplevel) if jobs > 1 else []
-    return _history(ctx, revs, keep_lines, shas if len(shas) >= _parallel_min() else None, jobs)
+    shas, jobs = _partition(ctx, revs, keep_lines)
+    return _history(ctx, revs, keep_lines, shas, jobs)
+
+
+def _partition(ctx: Context, revs: list[str], serial: bool) -> tuple[list[str] | None, int]:
+    """The commits to share among workers (None: judge in this process), and how many workers.
+
+    Whole results (`keep_lines`, `seen`) are judged here: lines do not cross a pipe.
+    """
+    jobs = 1 if serial else _jobs()
+    if jobs < 2:
+        return None, jobs
+    shas = gitrepo.rev_list(revs, ctx.config.include_merges, ctx.repo.toplevel)
+    return (shas if len(shas) >= _parallel_min() else None), jobs
 
 
 def _history(
