@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
 from agentops_hooks import exemptions
@@ -52,19 +52,11 @@ def check(
     narrowed = _narrowed(rules, commit, kept)
     keyed = _Keyed(per_rule_set(rules, ("keywords",), lambda: KeywordIndex(rules)), commit)
     findings: list[Finding] = []
-    concerned: dict[bool, dict[int, list[FileChange]]] = {}  # per side: the keyword rules some line concerns
-    for rule, check_commit, is_message, line, keyworded in _plan(rules, verdict.kind, with_message):
+    for rule, check_commit, is_message, line, keyworded in _steps(rules, verdict.kind, with_message, keyed):
         if rule.min_ai_share is not None and not applies(rule, verdict):  # the AI share decides per commit
             continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
-        if keyworded:
-            removed = LINE_KINDS[rule.kind]
-            side = concerned.get(removed)
-            if side is None:
-                side = concerned[removed] = keyed.by_side(removed)
-            if id(rule) not in side:  # no line of the commit holds one of its keywords
-                continue
         target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
         if keyworded:
             found = keyed.narrow(rule, target)
@@ -102,24 +94,39 @@ def per_rule_set(rules: Sequence[Rule], key: tuple[Any, ...], build: Callable[[]
 Step = tuple[Rule, Any, bool, bool, bool]  # rule, its check, reads the message, reads lines, has keywords
 
 
-def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[Step]:
+class _Plan:
     """What judges a commit of this verdict at this stage, rule by rule, with what each rule reads
-    (worked out once per rule set: a history asks per commit)."""
-    return per_rule_set(rules, ("plan", verdict, with_message), lambda: _make_plan(rules, verdict, with_message))
+    (worked out once per rule set: a history asks per commit). Keyword rules are kept apart, by
+    side and rule id: a commit's lines name the few that run, without a look at the others."""
+
+    __slots__ = ("steps", "plain", "keyworded")
+
+    def __init__(self, rules: Sequence[Rule], verdict: str, with_message: bool) -> None:
+        probe = AgentVerdict(verdict)  # type: ignore[arg-type]
+        self.steps: list[Step] = []
+        for rule in rules:
+            kind, scope = KINDS[rule.kind], scope_of(rule)
+            if scope is Scope.RANGE or kind.check is None or not applies(rule, probe):
+                continue
+            if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
+                continue
+            line = rule.kind in LINE_KINDS
+            self.steps.append((rule, kind.check, scope is Scope.MESSAGE, line, line and bool(rule.param("keywords"))))
+        self.plain = [(i, step) for i, step in enumerate(self.steps) if not step[4]]
+        self.keyworded: dict[bool, dict[int, tuple[int, Step]]] = {}  # side → rule id → (place, step)
+        for i, step in enumerate(self.steps):
+            if step[4]:
+                self.keyworded.setdefault(LINE_KINDS[step[0].kind], {})[id(step[0])] = (i, step)
 
 
-def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[Step]:
-    probe = AgentVerdict(verdict)  # type: ignore[arg-type]
-    plan = []
-    for rule in rules:
-        kind, scope = KINDS[rule.kind], scope_of(rule)
-        if scope is Scope.RANGE or kind.check is None or not applies(rule, probe):
-            continue
-        if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
-            continue
-        line = rule.kind in LINE_KINDS
-        plan.append((rule, kind.check, scope is Scope.MESSAGE, line, line and bool(rule.param("keywords"))))
-    return plan
+def _steps(rules: Sequence[Rule], verdict: str, with_message: bool, keyed: _Keyed) -> Iterator[Step]:
+    """The plan's steps for this commit, in the rule set's order: the keyword rules only where a line
+    of the commit (on their side) holds one of their keywords."""
+    plan = per_rule_set(rules, ("plan", verdict, with_message), lambda: _Plan(rules, verdict, with_message))
+    hits = [hit for removed, by_id in plan.keyworded.items() for rid in keyed.by_side(removed) if (hit := by_id.get(rid))]
+    if not hits:
+        return (step for _, step in plan.plain)
+    return (step for _, step in sorted([*plan.plain, *hits], key=lambda placed: placed[0]))
 
 
 def _narrowed(rules: Sequence[Rule], commit: Commit, kept: Commit) -> dict[tuple[str, bool], Commit]:
