@@ -37,10 +37,10 @@ def commits(
     Light results of a long range come from forked workers (`parallel`), as in `history`.
     """
     ctx = ctx.judging(revs)  # signed approvals are looked up in the range
-    shas, jobs = _partition(ctx, revs, keep_lines or seen is not None)
-    if shas is not None:
-        return (result for result, _ in parallel(ctx, shas, jobs, None))
-    return (result for result, _ in _judged(ctx, revs, keep_lines, seen, None, listed=False))
+    listing, jobs = _partition(ctx, revs, keep_lines or seen is not None)
+    if listing is not None:
+        return (result for result, _ in parallel(ctx, listing, jobs, None))
+    return (result for result, _ in _judged(ctx, revs, keep_lines, seen, None))
 
 
 def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult | RangeFindings]:
@@ -51,34 +51,41 @@ def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator
     (The report runs its own engine.RangeRun over `commits`, to count each finding by the commits it names.)
     """
     ctx = ctx.judging(revs)
-    shas, jobs = _partition(ctx, revs, keep_lines)
-    return _history(ctx, revs, keep_lines, shas, jobs)
+    listing, jobs = _partition(ctx, revs, keep_lines)
+    return _history(ctx, revs, keep_lines, listing, jobs)
 
 
-def _partition(ctx: Context, revs: list[str], serial: bool) -> tuple[list[str] | None, int]:
-    """The commits to share among workers (None: judge in this process), and how many workers.
+def _partition(ctx: Context, revs: list[str], serial: bool) -> tuple[IO[bytes] | None, int]:
+    """The list of the commits to share among workers (None: judge in this process), and how many workers.
 
-    Whole results (`keep_lines`, `seen`) are judged here: lines do not cross a pipe.
+    Whole results (`keep_lines`, `seen`) are judged here: lines do not cross a pipe. The list is
+    a file (`gitrepo.rev_list`), so a long range costs no memory for it.
     """
     jobs = 1 if serial else _jobs()
     if jobs < 2:
         return None, jobs
-    shas = gitrepo.rev_list(revs, ctx.config.include_merges, ctx.repo.toplevel)
-    return (shas if len(shas) >= _parallel_min() else None), jobs
+    listing = gitrepo.rev_list(revs, ctx.config.include_merges, ctx.repo.toplevel)
+    first = listing.readline()  # every line is as long as the first: one sha and a newline
+    listing.seek(0, os.SEEK_END)
+    if not first or listing.tell() < _parallel_min() * len(first):
+        listing.close()
+        return None, jobs
+    listing.seek(0)
+    return listing, jobs
 
 
 def _history(
-    ctx: Context, revs: list[str], keep_lines: bool, shas: list[str] | None, jobs: int
+    ctx: Context, revs: list[str], keep_lines: bool, listing: IO[bytes] | None, jobs: int
 ) -> Iterator[CommitResult | RangeFindings]:
     policy = ctx.policy()  # each commit's exemptions judged against its committer date
     run = engine.RangeRun(ctx.config.rules, policy)
     found: list[Finding] = []
     summarize = (lambda result: engine.summarize(result, policy)) if run else None
     stream: Iterator[tuple[CommitResult, CommitSummary | None]]
-    if shas is not None:
-        stream = parallel(ctx, shas, jobs, summarize)
+    if listing is not None:
+        stream = parallel(ctx, listing, jobs, summarize)
     else:
-        stream = _judged(ctx, revs, keep_lines, None, summarize, listed=False)
+        stream = _judged(ctx, revs, keep_lines, None, summarize)
     for result, summary in stream:
         if summary is not None:
             strict_only = ignored(ctx, result.commit)  # `ignore:` turns off the exemptible rules only
@@ -91,18 +98,17 @@ def _history(
 
 def _judged(
     ctx: Context,
-    revs: list[str],
+    revs: list[str] | IO[bytes],
     keep_lines: bool,
     seen: Callable[[CommitResult], None] | None,
     summarize: Summarize | None,
-    listed: bool,
 ) -> Iterator[tuple[CommitResult, CommitSummary | None]]:
     """Each commit judged in this process: (result, light unless keep_lines; its summary when asked)."""
     sizes = blob_sizes(ctx)
     branch = ci.branch(environ())
     notes = agents.open_notes(ctx.repo.toplevel)  # attribution notes, listed once for the whole range
     try:
-        for commit in sources.history(revs, ctx.config.include_merges, listed=listed):
+        for commit in sources.history(revs, ctx.config.include_merges):
             if branch:
                 commit = replace(commit, branch=branch)
             result = judge(ctx, commit, with_message=True, sizes=sizes, notes=notes)
@@ -134,40 +140,44 @@ def _parallel_min() -> int:
 
 
 def parallel(
-    ctx: Context, shas: list[str], jobs: int, summarize: Summarize | None
+    ctx: Context, listing: IO[bytes], jobs: int, summarize: Summarize | None
 ) -> Iterator[tuple[CommitResult, CommitSummary | None]]:
-    """The commits judged by `jobs` forked workers, yielded in `shas` order.
+    """The commits listed (one sha a line, a file) judged by `jobs` forked workers, yielded in that order.
 
     Worker k judges blocks k, k + jobs, … of BLOCK commits with its own `git log` of exactly those
-    commits, and writes each (light result, summary) to its pipe as it goes; this process reads
-    the blocks back in turn. A worker blocks when its pipe is full, so memory stays flat. A worker
-    that fails or stops early is an error naming why, never a shorter result.
+    commits (its share of the list, written to a file of its own), and writes each (light result,
+    summary) to its pipe as it goes; this process reads the blocks back in turn, checking each
+    sha against the list read again. A worker blocks when its pipe is full, so memory stays flat.
+    A worker that fails or stops early is an error naming why, never a shorter result.
     """
-    blocks = [shas[i : i + BLOCK] for i in range(0, len(shas), BLOCK)]
-    jobs = min(jobs, len(blocks))
+    shares = _deal(listing, jobs)
     workers: list[tuple[int, IO[bytes]]] = []
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        for k in range(jobs):
+        for share in shares:
             read_fd, write_fd = os.pipe()
             pid = os.fork()
             if pid == 0:  # the worker
                 os.close(read_fd)
-                _work(ctx, [sha for block in blocks[k::jobs] for sha in block], summarize, write_fd)
+                _work(ctx, share, summarize, write_fd)
             os.close(write_fd)
             workers.append((pid, os.fdopen(read_fd, "rb", buffering=1 << 16)))
-        for index, block in enumerate(blocks):
-            pid, pipe = workers[index % jobs]
-            for sha in block:
-                status, payload = _receive(pipe)
-                if status == "error":
-                    raise FatalError(str(payload))
-                result, summary = cast(tuple[CommitResult, CommitSummary | None], payload)
-                if result.commit.sha != sha:
-                    raise FatalError(f"a worker judging commits answered for {result.commit.sha}, expected {sha}")
-                yield result, summary
+        listing.seek(0)
+        for index, line in enumerate(listing):
+            sha = line.strip().decode("ascii")
+            pid, pipe = workers[(index // BLOCK) % len(workers)]
+            status, payload = _receive(pipe)
+            if status == "error":
+                raise FatalError(str(payload))
+            result, summary = cast(tuple[CommitResult, CommitSummary | None], payload)
+            if result.commit.sha != sha:
+                raise FatalError(f"a worker judging commits answered for {result.commit.sha}, expected {sha}")
+            yield result, summary
     finally:
+        for share in shares:
+            share.close()
+        listing.close()
         for pid, pipe in workers:
             pipe.close()
             try:
@@ -175,6 +185,22 @@ def parallel(
             except ProcessLookupError:
                 pass
             os.waitpid(pid, 0)
+
+
+def _deal(listing: IO[bytes], jobs: int) -> list[IO[bytes]]:
+    """The list dealt out in blocks of BLOCK lines, block i to share i % jobs (as many shares as have a block)."""
+    import tempfile
+
+    shares: list[IO[bytes]] = []
+    listing.seek(0)
+    for index, line in enumerate(listing):
+        k = (index // BLOCK) % jobs
+        if k == len(shares):
+            shares.append(tempfile.TemporaryFile())
+        shares[k].write(line)
+    for share in shares:
+        share.seek(0)
+    return shares
 
 
 def _receive(pipe: IO[bytes]) -> tuple[str, object]:
@@ -185,13 +211,13 @@ def _receive(pipe: IO[bytes]) -> tuple[str, object]:
     return item  # type: ignore[no-any-return]
 
 
-def _work(ctx: Context, shas: list[str], summarize: Summarize | None, fd: int) -> None:
+def _work(ctx: Context, share: IO[bytes], summarize: Summarize | None, fd: int) -> None:
     """In the forked worker: judge these commits, write each result to `fd`, and exit (never return)."""
     code = 0
     try:
         with os.fdopen(fd, "wb", buffering=1 << 16) as out:
             try:
-                for result, summary in _judged(ctx, shas, False, None, summarize, listed=True):
+                for result, summary in _judged(ctx, share, False, None, summarize):
                     pickle.dump(("ok", (result, summary)), out, protocol=pickle.HIGHEST_PROTOCOL)
             except FatalError as e:
                 pickle.dump(("error", str(e)), out)

@@ -103,7 +103,7 @@ def test_a_section_ends_at_the_nearest_boundary_wherever_it_falls() -> None:
     commits = list(diffparse.log([stream]))
 
     assert [int(fields[0]) for fields, _ in commits] == sizes
-    for (fields, files), n in zip(commits, sizes, strict=True):
+    for (_, files), n in zip(commits, sizes, strict=True):
         assert [f.path for f in files] == (["a.txt", "b.txt"] if n % 2 else ["a.txt"])
         assert [ln.text for ln in files[0].added] == ["x" * n]
         if n % 2:

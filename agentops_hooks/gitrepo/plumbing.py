@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
@@ -179,21 +179,33 @@ def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = 
     return stream([*args, *revs, "--"], cwd, "log")
 
 
-def rev_list(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> list[str]:
-    """The commits `log_blocks(revs)` would show, in its order (oldest first)."""
-    args = ["rev-list", "--reverse", *([] if include_merges else ["--no-merges"]), *revs, "--"]
-    return git(*args, cwd=cwd).decode().split()
-
-
-def listed_log_blocks(shas: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
-    """`log_blocks` of exactly these commits, in this order (`--no-walk=unsorted`, read from stdin)."""
+def rev_list(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> IO[bytes]:
+    """The commits `log_blocks(revs)` would show, in its order (oldest first): one sha a line, in an
+    unlinked temporary file (a long history's list is never held in memory)."""
     import tempfile
 
+    args = ["git", *HARDEN, "rev-list", "--reverse", *([] if include_merges else ["--no-merges"]), *revs, "--"]
+    listing = tempfile.TemporaryFile()
+    with tempfile.TemporaryFile() as err:
+        try:
+            code = subprocess.run(args, cwd=cwd, stdout=listing, stderr=err).returncode
+        except FileNotFoundError:
+            listing.close()
+            raise GitError("git is not installed or not on PATH") from None
+        if code != 0:
+            listing.close()
+            err.seek(0)
+            raise GitError(_reason(err.read(), ("rev-list",)))
+    listing.seek(0)
+    return listing
+
+
+def listed_log_blocks(listing: IO[bytes], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
+    """`log_blocks` of exactly the commits listed in this file (one sha a line), in its order
+    (`--no-walk=unsorted`, read from stdin; the file is closed when the stream ends)."""
     args = ["git", *HARDEN, "log", "--no-walk=unsorted", "--stdin", f"--format={LOG_FORMAT}", *DIFF_ARGS]
     args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
-    listing = tempfile.TemporaryFile()  # a file, not a pipe: git reads it whole before it writes
-    listing.write("".join(f"{sha}\n" for sha in shas).encode())
-    listing.seek(0)
+    listing.seek(0)  # a file, not a pipe: git reads it whole before it writes
     return stream([*args, "--"], cwd, "log", stdin=listing)
 
 
