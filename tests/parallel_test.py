@@ -213,3 +213,12 @@ def test_an_empty_jobs_value_is_the_default(repo: Path, tmp_path: Path) -> None:
 
     assert proc.returncode in (0, 1), proc.stderr
     assert len(json.loads(proc.stdout)["commits"]) == 5
+
+
+def test_a_bad_range_is_one_line_before_any_output_in_both_modes(repo: Path, tmp_path: Path) -> None:
+    for jobs in ("1", "2"):
+        proc = run_cli("range", "no-such-branch..HEAD", "-f", "json", cwd=repo, env=_env(jobs, tmp_path / jobs))
+
+        assert proc.returncode == 3, proc.stdout + proc.stderr
+        assert proc.stdout == ""
+        assert len(proc.stderr.strip().splitlines()) == 1 and "no-such-branch" in proc.stderr
