@@ -27,7 +27,8 @@ _FILE = b"diff --git "
 _NEXT_FILE = b"\n" + _FILE
 _NEXT_COMMIT = b"\n" + MARK  # a patch line never starts with NUL: a MARK inside a file's text is not this
 _HUNKS = b"\n@@ "
-_TAIL = max(len(_NEXT_FILE), len(_NEXT_COMMIT)) - 1  # bytes that may begin a boundary the next block ends
+assert len(_NEXT_FILE) == len(_NEXT_COMMIT)  # _section_end relies on it
+_TAIL = len(_NEXT_FILE) - 1  # bytes that may begin a boundary the next block ends
 _BINARY = re.compile(rb"^(?:Binary files .* differ|GIT binary patch)$", re.MULTILINE)
 
 Reread = Callable[[], Iterator[bytes]]
@@ -196,10 +197,23 @@ def _path(raw: bytes) -> str:
 
 
 def _section_end(buf: bytes, start: int) -> int:
-    """The newline that ends the section running from `start` (before the next file or commit); -1: not in `buf`."""
-    nxt = buf.find(_NEXT_FILE, start)
-    commit = buf.find(_NEXT_COMMIT, start, nxt if nxt >= 0 else len(buf))
-    return commit if commit >= 0 else nxt
+    """The newline that ends the section running from `start` (before the next file or commit); -1: not in `buf`.
+
+    Both boundaries are looked for in a window that grows fourfold from `start`: a search for the
+    next file alone would run to the end of a block of many one-file commits (megabytes), once per
+    file. The two markers have one length, so a marker cut by the window's end starts after any
+    marker wholly inside it: the nearest one found is the nearest there is.
+    """
+    size, width = len(buf), 2048
+    while True:
+        stop = min(size, start + width)
+        nxt = buf.find(_NEXT_FILE, start, stop)
+        commit = buf.find(_NEXT_COMMIT, start, nxt + len(_NEXT_FILE) if nxt >= 0 else stop)
+        if commit >= 0:
+            return commit
+        if nxt >= 0 or stop == size:
+            return nxt
+        width *= 4
 
 
 def _section(

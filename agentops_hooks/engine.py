@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
 from agentops_hooks import exemptions
@@ -52,18 +52,18 @@ def check(
     narrowed = _narrowed(rules, commit, kept)
     keyed = _Keyed(per_rule_set(rules, ("keywords",), lambda: KeywordIndex(rules)), commit)
     findings: list[Finding] = []
-    for rule, check_commit, is_message in _plan(rules, verdict.kind, with_message):
+    for rule, check_commit, is_message, line, keyworded in _steps(rules, verdict.kind, with_message, keyed):
         if rule.min_ai_share is not None and not applies(rule, verdict):  # the AI share decides per commit
             continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
         target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
-        if rule.kind in LINE_KINDS and rule.param("keywords"):
+        if keyworded:
             found = keyed.narrow(rule, target)
-            if found is None:  # no line holds one of its keywords
+            if found is None:
                 continue
             target = found
-        if target.files or rule.kind not in LINE_KINDS:
+        if target.files or not line:
             findings.extend(check_commit(rule, target))
     findings = exemptions.apply(findings, rules, kept, verdict, policy, with_message)
     findings.sort(key=lambda f: (f.path is not None, f.path or "", f.line or 0))
@@ -91,22 +91,42 @@ def per_rule_set(rules: Sequence[Rule], key: tuple[Any, ...], build: Callable[[]
     return value
 
 
-def _plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
-    """The (rule, check, is-message-rule) triples that judge a commit of this verdict at this stage."""
-    return per_rule_set(rules, ("plan", verdict, with_message), lambda: _make_plan(rules, verdict, with_message))
+Step = tuple[Rule, Any, bool, bool, bool]  # rule, its check, reads the message, reads lines, has keywords
 
 
-def _make_plan(rules: Sequence[Rule], verdict: str, with_message: bool) -> list[tuple[Rule, Any, bool]]:
-    probe = AgentVerdict(verdict)  # type: ignore[arg-type]
-    plan = []
-    for rule in rules:
-        kind, scope = KINDS[rule.kind], scope_of(rule)
-        if scope is Scope.RANGE or kind.check is None or not applies(rule, probe):
-            continue
-        if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
-            continue
-        plan.append((rule, kind.check, scope is Scope.MESSAGE))
-    return plan
+class _Plan:
+    """What judges a commit of this verdict at this stage, rule by rule, with what each rule reads
+    (worked out once per rule set: a history asks per commit). Keyword rules are kept apart, by
+    side and rule id: a commit's lines name the few that run, without a look at the others."""
+
+    __slots__ = ("steps", "plain", "keyworded")
+
+    def __init__(self, rules: Sequence[Rule], verdict: str, with_message: bool) -> None:
+        probe = AgentVerdict(verdict)  # type: ignore[arg-type]
+        self.steps: list[Step] = []
+        for rule in rules:
+            kind, scope = KINDS[rule.kind], scope_of(rule)
+            if scope is Scope.RANGE or kind.check is None or not applies(rule, probe):
+                continue
+            if (scope is Scope.MESSAGE or kind.needs_message) and not with_message:
+                continue
+            line = rule.kind in LINE_KINDS
+            self.steps.append((rule, kind.check, scope is Scope.MESSAGE, line, line and bool(rule.param("keywords"))))
+        self.plain = [(i, step) for i, step in enumerate(self.steps) if not step[4]]
+        self.keyworded: dict[bool, dict[int, tuple[int, Step]]] = {}  # side → rule id → (place, step)
+        for i, step in enumerate(self.steps):
+            if step[4]:
+                self.keyworded.setdefault(LINE_KINDS[step[0].kind], {})[id(step[0])] = (i, step)
+
+
+def _steps(rules: Sequence[Rule], verdict: str, with_message: bool, keyed: _Keyed) -> Iterator[Step]:
+    """The plan's steps for this commit, in the rule set's order: the keyword rules only where a line
+    of the commit (on their side) holds one of their keywords."""
+    plan = per_rule_set(rules, ("plan", verdict, with_message), lambda: _Plan(rules, verdict, with_message))
+    hits = [hit for removed, by_id in plan.keyworded.items() for rid in keyed.by_side(removed) if (hit := by_id.get(rid))]
+    if not hits:
+        return (step for _, step in plan.plain)
+    return (step for _, step in sorted([*plan.plain, *hits], key=lambda placed: placed[0]))
 
 
 def _narrowed(rules: Sequence[Rule], commit: Commit, kept: Commit) -> dict[tuple[str, bool], Commit]:
@@ -188,16 +208,19 @@ class _Keyed:
         self.by_rule: dict[bool, dict[int, list[FileChange]]] = {}
         self.ids: dict[int, frozenset[int]] = {}
 
-    def narrow(self, rule: Rule, target: Commit) -> Commit | None:
-        """The target with only the files whose lines hold one of the rule's keywords (None: no file)."""
-        removed = LINE_KINDS[rule.kind]
+    def by_side(self, removed: bool) -> dict[int, list[FileChange]]:
+        """Per rule id, the files whose added (or removed) lines hold one of the rule's keywords."""
         by_rule = self.by_rule.get(removed)
         if by_rule is None:
             by_rule = self.by_rule[removed] = {}
             for f in self.commit.files:
                 for rid in self.index.rules_in(f, removed):
                     by_rule.setdefault(rid, []).append(f)
-        files = by_rule.get(id(rule))
+        return by_rule
+
+    def narrow(self, rule: Rule, target: Commit) -> Commit | None:
+        """The target with only the files whose lines hold one of the rule's keywords (None: no file)."""
+        files = self.by_side(LINE_KINDS[rule.kind]).get(id(rule))
         if files is None:
             return None
         ids = self.ids.get(id(target))
@@ -300,8 +323,12 @@ def with_approvals(rules: Sequence[Rule], approvals: Approvals, agent: bool) -> 
     """Rules of kinds that read an approval (protected-paths), told who may approve (made once per rule set)."""
     if not any(r.kind == "protected-paths" for r in rules):
         return rules
-    told = replace(approvals, agent=agent)
-    return per_rule_set(rules, ("approvals", approvals, agent), lambda: _approving(rules, told))
+    # keyed by the approvals' identity: hashing them (every approval of the range) cost more per
+    # commit than judging it; the entry holds them, so an identity is never mistaken for another's
+    held, told = per_rule_set(
+        rules, ("approvals", id(approvals), agent), lambda: (approvals, _approving(rules, replace(approvals, agent=agent)))
+    )
+    return told if held is approvals else _approving(rules, replace(approvals, agent=agent))
 
 
 def _approving(rules: Sequence[Rule], approvals: Approvals) -> Sequence[Rule]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from agentops_hooks import packs
+from agentops_hooks import fastyaml, packs
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import Rule
@@ -62,6 +62,8 @@ def read_yaml(path: str, text: str) -> Any:
         raise RuleFileError(f"{path}:{where}: invalid YAML: {problem}{hint}") from None
     except YAMLError as e:
         raise RuleFileError(f"{path}:1:1: invalid YAML: {str(e).splitlines()[0]}") from None
+    except (ValueError, OverflowError) as e:  # a value ruamel cannot build, e.g. the date 2026-02-30
+        raise RuleFileError(f"{path}:1:1: invalid YAML value: {e} (quote it to keep it as text)") from None
 
 
 MAX_BYTES = 256 * 1024  # 7 times the largest built-in pack; parsing this much takes seconds, 50 MB took minutes
@@ -114,13 +116,28 @@ def load_rules(path: str, text: str, use_cache: bool = True) -> tuple[dict[str, 
     check_size(path, len(text))
     if "\x00" in text:
         raise RuleFileError(f"{path}:1:1: this is not a YAML text file (it contains NUL bytes)")
+    fast = fastyaml.load(text, functools.partial(_refuse_references, path))
+    # libyaml read it as ruamel would; a file the schema may refuse goes to ruamel at once, whose
+    # positions word the error (a file of broken rules is then not validated twice)
+    if isinstance(fast, dict) and _valid_per_kind(fast):
+        try:
+            return _checked(path, fast, fast, use_cache, proven=True)
+        except RuleFileError:
+            pass
     doc = read_yaml(path, text)
     if doc is None:
         raise RuleFileError(f"{path}:1:1: the file is empty; it needs at least `version: 1`")
     if not isinstance(doc, Mapping):
         raise RuleFileError(f"{path}:1:1: expected a mapping with `version: 1` and `rules:`, found a {_type(doc)}")
-    validate(path, doc)
-    data: dict[str, Any] = plain(doc)
+    return _checked(path, doc, plain(doc), use_cache)
+
+
+def _checked(
+    path: str, doc: Any, data: dict[str, Any], use_cache: bool, proven: bool = False
+) -> tuple[dict[str, Any], tuple[Rule, ...]]:
+    """Validate `doc` (positions come from it; `proven`: the schema already accepts it) and compile
+    the rules of its plain `data`."""
+    validate(path, doc, proven)
     allow = pack_allow(data)
     for i, pattern in enumerate(allow):  # proven once here, where a bad one is written
         line, col = position(doc, ["allow", i])
@@ -144,12 +161,13 @@ def compile_rule(path: str, raw: Mapping[str, Any], pack: str, origin: str = "")
     return compile_spec(RuleSpec(raw, path, origin, pack))
 
 
-def validate(path: str, doc: Any) -> None:
-    """Schema validation, the first error turned into our wording with its position."""
+def validate(path: str, doc: Any, proven: bool = False) -> None:
+    """Schema validation, the first error turned into our wording with its position (`proven`:
+    `_valid_per_kind` already said yes: only the checks the schema cannot make)."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    errors = (e for e in _validator(Draft202012Validator).iter_errors(doc) if not _spurious(doc, e))
+    errors = () if proven or _valid_per_kind(doc) else (e for e in _validator(Draft202012Validator).iter_errors(doc) if not _spurious(doc, e))
     # the best of the first errors (they come in document order): a file with thousands of broken
     # rules is then refused in the time of its first few, not of all of them
     err = best_match(itertools.islice(errors, MAX_ERRORS_RANKED), key=_error_rank)
@@ -169,6 +187,53 @@ def validate(path: str, doc: Any) -> None:
 @cache
 def _validator(cls: Any) -> Any:
     return cls(schema())
+
+
+def _valid_per_kind(doc: Any) -> bool:
+    """True when the schema surely accepts `doc`, checking each rule only against its own kind.
+
+    The schema dispatches a rule's parameters with one `if kind == K then …` branch per kind, so
+    the full validator tries every branch on every rule. A valid file is proven in a fraction of
+    that by the file's top level alone and each rule against the one branch of its kind; anything
+    else (False) goes to the full validator, which also words the error.
+    """
+    validators = _kind_validators()
+    if validators is None or not isinstance(doc, Mapping) or not validators[""].is_valid(doc):
+        return False
+    for rule in doc.get("rules") or ():
+        kind = rule.get("kind") if isinstance(rule, Mapping) else None
+        check = validators.get(kind) if isinstance(kind, str) and kind else None
+        if check is None or not check.is_valid(rule):
+            return False
+    return True
+
+
+@cache
+def _kind_validators() -> dict[str, Any] | None:
+    """A validator of the file without its rules (""), and one per kind of a rule alone; None when
+    the schema is not shaped as this expects (then every file takes the full validator)."""
+    from jsonschema import Draft202012Validator
+
+    root = schema()
+    rules = root["properties"].get("rules", {})
+    rule = root.get("$defs", {}).get("rule", {})
+    if set(rules) - {"description", "type", "items", "examples"} or rules.get("items") != {"$ref": "#/$defs/rule"}:
+        return None
+    by_kind: dict[str, Any] = {}
+    shared: list[Any] = []
+    for branch in rule.get("allOf", ()):
+        cond = branch.get("if", {}) if isinstance(branch, Mapping) else {}
+        kind = cond.get("properties", {}).get("kind", {}).get("const") if set(cond) <= {"properties", "required"} else None
+        if isinstance(kind, str) and set(branch) == {"if", "then"} and set(cond.get("properties", {})) == {"kind"}:
+            by_kind[kind] = branch["then"]
+        else:
+            shared.append(branch)
+    base = {k: v for k, v in root.items() if k in ("$schema", "$id", "$defs")}
+    out = {"": Draft202012Validator({**root, "properties": {**root["properties"], "rules": {"type": "array"}}})}
+    for kind, then in by_kind.items():
+        alone = {k: v for k, v in rule.items() if k != "allOf"}
+        out[kind] = Draft202012Validator({**base, **alone, "allOf": [*shared, then]})
+    return out
 
 
 def _rule_key_position(doc: Any, index: int, key: str) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import IO, Any
 
 from agentops_hooks import diffparse, gitrepo, message
 from agentops_hooks.agents.environment import AGENT_ENV  # the list lives with the agent shells (agents)
@@ -120,10 +120,17 @@ def diff_files(spec: str, cwd: str | None = None) -> tuple[FileChange, ...]:
     return diffparse.diff(gitrepo.diff_blocks(spec, cwd), Spool())
 
 
-def history(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Generator[Commit, None, None]:
-    """Commits of a revision range, oldest first, parsed one at a time from one streamed git log."""
+def history(
+    revs: list[str] | IO[bytes], include_merges: bool = False, cwd: str | None = None
+) -> Generator[Commit, None, None]:
+    """Commits of a revision range, oldest first, parsed one at a time from one streamed git log
+    (`revs` a file: exactly the commits it lists, one sha a line, in order)."""
+    if isinstance(revs, list):
+        blocks = gitrepo.log_blocks(revs, include_merges, cwd)
+    else:
+        blocks = gitrepo.listed_log_blocks(revs, include_merges, cwd)
     with Spool() as spool:
-        for fields, files in diffparse.log(gitrepo.log_blocks(revs, include_merges, cwd), spool):
+        for fields, files in diffparse.log(blocks, spool):
             sha, parents, an, ae, ad, cn, ce, cd, body = (f.decode("utf-8", "replace") for f in fields)
             yield Commit(
                 sha=sha,

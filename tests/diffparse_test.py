@@ -77,3 +77,34 @@ def test_a_log_stream_splits_commits_at_the_mark_even_in_tiny_blocks() -> None:
     assert [fields[8] for fields, _ in commits] == [b"subject\n\nbody\n"] * 2
     assert [len(files) for _, files in commits] == [5, 5]
     assert [ln.text for ln in {f.path: f for f in commits[1][1]}["a b.txt"].added] == ["2"]
+
+
+def _commit_of(sha: bytes, sections: list[tuple[str, bytes]]) -> bytes:
+    """One commit of a log stream: each (path, added bytes) a modified file with one hunk."""
+    header = b"\x00".join([sha, b"", b"Dana", b"d@x", b"2024-01-01T00:00:00+00:00"] * 1) + b"\x00"
+    header += b"Dana\x00d@x\x002024-01-01T00:00:00+00:00\x00subject\n\x00"
+    raw = b"".join(b":100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M\x00" + p.encode() + b"\x00" for p, _ in sections)
+    patches = b"".join(
+        b"diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n@@ -0,0 +1 @@\n+%s\n" % (p.encode(), p.encode(), p.encode(), p.encode(), text)
+        for p, text in sections
+    )
+    return diffparse.MARK + header + b"\n" + raw + b"\x00" + patches
+
+
+def test_a_section_ends_at_the_nearest_boundary_wherever_it_falls() -> None:
+    """Sections as long as the boundary search's first windows, give or take a marker's length: the
+    next file or commit is found whether its marker lies inside a window or across its end."""
+    sizes = [n for edge in (2048, 8192, 32768) for n in range(edge - 90, edge + 12)]
+    stream = b"".join(
+        _commit_of(b"%040d" % n, [("a.txt", b"x" * n), ("b.txt", b"y" * (n % 7))] if n % 2 else [("a.txt", b"x" * n)])
+        for n in sizes
+    )
+
+    commits = list(diffparse.log([stream]))
+
+    assert [int(fields[0]) for fields, _ in commits] == sizes
+    for (_, files), n in zip(commits, sizes, strict=True):
+        assert [f.path for f in files] == (["a.txt", "b.txt"] if n % 2 else ["a.txt"])
+        assert [ln.text for ln in files[0].added] == ["x" * n]
+        if n % 2:
+            assert [ln.text for ln in files[1].added] == ["y" * (n % 7)]

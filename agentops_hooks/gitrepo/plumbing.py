@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
@@ -179,7 +179,37 @@ def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = 
     return stream([*args, *revs, "--"], cwd, "log")
 
 
-def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
+def rev_list(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> IO[bytes]:
+    """The commits `log_blocks(revs)` would show, in its order (oldest first): one sha a line, in an
+    unlinked temporary file (a long history's list is never held in memory)."""
+    import tempfile
+
+    args = ["git", *HARDEN, "rev-list", "--reverse", *([] if include_merges else ["--no-merges"]), *revs, "--"]
+    listing = tempfile.TemporaryFile()
+    with tempfile.TemporaryFile() as err:
+        try:
+            code = subprocess.run(args, cwd=cwd, stdout=listing, stderr=err).returncode
+        except FileNotFoundError:
+            listing.close()
+            raise GitError("git is not installed or not on PATH") from None
+        if code != 0:
+            listing.close()
+            err.seek(0)
+            raise GitError(_reason(err.read(), ("rev-list",)))
+    listing.seek(0)
+    return listing
+
+
+def listed_log_blocks(listing: IO[bytes], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
+    """`log_blocks` of exactly the commits listed in this file (one sha a line), in its order
+    (`--no-walk=unsorted`, read from stdin; the file is closed when the stream ends)."""
+    args = ["git", *HARDEN, "log", "--no-walk=unsorted", "--stdin", f"--format={LOG_FORMAT}", *DIFF_ARGS]
+    args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
+    listing.seek(0)  # a file, not a pipe: git reads it whole before it writes
+    return stream([*args, "--"], cwd, "log", stdin=listing)
+
+
+def stream(args: list[str], cwd: str | None, name: str, stdin: Any = None) -> Iterator[bytes]:
     """A git process's output in blocks as it comes; a failure becomes a GitError with git's reason.
 
     The pipe is widened (Linux) and read with os.read, so git keeps writing while we judge what
@@ -189,7 +219,7 @@ def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
     import tempfile
 
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=err)
+        proc = subprocess.Popen(args, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=err)
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
         _widen(fd)
@@ -202,6 +232,8 @@ def stream(args: list[str], cwd: str | None, name: str) -> Iterator[bytes]:
             if not done:  # the reader stopped early: git need not finish
                 proc.kill()
             proc.stdout.close()
+            if stdin is not None:
+                stdin.close()
             code = proc.wait()
         if code != 0:
             err.seek(0)
@@ -220,4 +252,4 @@ def _widen(fd: int) -> None:
         except OSError:  # above /proc/sys/fs/pipe-max-size: the default pipe works, a little slower
             pass
 
-__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "stream"]
+__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "rev_list", "listed_log_blocks", "stream"]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from agentops_hooks import message as msg
 from agentops_hooks.kinds import scopes
+from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
+from agentops_hooks.patterns import Regex, regex
 
 SKIPS = (  # every message kind: the subjects or bodies a rule does not judge (gitlint's ignore-by-title, per rule)
     Param("ignore-subject", form=Form.REGEX),
@@ -105,8 +109,9 @@ def _format_problems(
         yield 1, f"subject is {len(subject)} characters long (limit {n})"
     if (n := rule.param("min-subject-length")) and len(subject) < n:
         yield 1, f"subject is {len(subject)} characters long (at least {n})"
-    vague = rule.compiled.regex_list("vague-subjects")
-    if any(p.search(desc.strip()) or p.search(subject) for p in vague):
+    vague = rule.param("vague-subjects")
+    matcher = _any_of(tuple(vague), rule) if vague else None
+    if matcher is not None and (matcher.search(desc.strip()) or matcher.search(subject)):
         yield 1, f"subject {subject!r} does not say what changed or why"
     if rule.param("no-trailing-punctuation") and subject[-1:] in ".!?,;:":
         yield 1, "subject ends with punctuation"
@@ -164,6 +169,31 @@ def conventional_problems(header: str, types: list[str] | None = None) -> Iterat
         yield "the description after the colon is empty"
     elif m.group("space") != " ":
         yield "a single space must follow the colon (type: description)"
+
+
+class _Each:
+    """Patterns searched one by one (those that cannot be one pattern: e.g. a group name twice)."""
+
+    __slots__ = ("patterns",)
+
+    def __init__(self, patterns: tuple[Regex, ...]) -> None:
+        self.patterns = patterns
+
+    def search(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
+
+
+@functools.lru_cache(maxsize=64)
+def _combined(patterns: tuple[str, ...]) -> Any:
+    try:
+        return regex("|".join(f"(?:{p})" for p in patterns), "vague-subjects", full=True)
+    except RuleFileError:
+        return None
+
+
+def _any_of(patterns: tuple[str, ...], rule: Rule) -> Any:
+    """One search of a text for "any of these whole-text patterns" (one RE2 pass, not one per pattern)."""
+    return _combined(patterns) or _Each(rule.compiled.regex_list("vague-subjects"))
 
 
 def message_sections(rule: Rule, commit: Commit) -> Iterator[Finding]:

@@ -39,7 +39,7 @@ def report(
 ) -> dict[str, Any]:
     """One pass: every commit judged by the effective rules, counted as it streams past, then dropped."""
     acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: judge.ignored(ctx, c), policy=ctx.policy())
-    results: Iterable[CommitResult] = walk.commits(ctx, revs, keep_lines=True)
+    results: Iterable[CommitResult] = walk.commits(ctx, revs)  # light: counts and summaries are all it reads
     for n, result in enumerate(results, 1):
         acc.add(result)
         if progress:
