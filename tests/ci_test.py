@@ -410,7 +410,7 @@ def test_docs_cover_each_ci_and_what_the_gate_relies_on() -> None:
         "Approved-by:",
         "signed commits",
         "--no-verify",
-        "advisory",
+        "can be skipped",
         "exit 3",
         "aider",
         "multi-ref push",

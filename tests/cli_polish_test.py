@@ -41,9 +41,9 @@ def test_explain_renders_the_message_never_a_raw_placeholder(outside: Path) -> N
 
 def test_explain_lists_every_example_it_counts(outside: Path) -> None:
     lines = cli(outside, "explain", "vague-subject")
-    start = lines.index("Flagged (4 examples):")
+    start = lines.index("Flagged (6 examples):")
 
-    assert [ln[:4] for ln in lines[start + 1 : start + 6]] == ["  - "] * 4 + ["Allo"]
+    assert [ln[:4] for ln in lines[start + 1 : start + 8]] == ["  - "] * 6 + ["Allo"]
     assert "  - message 'take 2'" in lines
 
 

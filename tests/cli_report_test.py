@@ -59,10 +59,11 @@ def test_html_lists_failing_rules_first_and_labels_every_bar(repo: dict[str, str
 
     table = html[html.index("<h2>Rules: passed / checked</h2>") :]
     ids = re.findall(r"<tr><td>([a-z0-9-]+)</td>", table[: table.index("</table>")])
-    assert set(ids[:2]) == {"ai-context-sections", "vague-subject"}  # the two that failed lead
-    assert ids[2:] == sorted(ids[2:])  # the rest by id
+    # the three that failed lead ("wip" is also not a Conventional Commits subject)
+    assert set(ids[:3]) == {"ai-context-sections", "vague-subject", "conventional-subject"}
+    assert ids[3:] == sorted(ids[3:])  # the rest by id
     chart = html[html.index('<figure id="rules">') : html.index("</figure>", html.index('<figure id="rules">'))]
-    assert re.findall(r"<text x=\"0\" [^>]*>([^<]+)</text>", chart)[:2] == ids[:2]
+    assert re.findall(r"<text x=\"0\" [^>]*>([^<]+)</text>", chart)[:3] == ids[:3]
     assert chart.count("<rect ") == chart.count('<text class="bar-label"') == 2 * len(ids)
     assert '<text class="bar-label" x="294" y="10" text-anchor="end">agent</text>' in chart
 

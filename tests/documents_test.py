@@ -117,7 +117,7 @@ def test_a_handoff_file_is_read_whole_and_needs_its_sections(git_repo: Path) -> 
 def test_the_agentops_pack_is_offered_by_init_and_its_examples_hold(git_repo: Path) -> None:
     proc = run_cli("init", "--pack", "core", "--pack", "agentops", "--dry-run")
     assert proc.returncode == 0, proc.stderr
-    assert "extends: [builtin:core, builtin:agentops]" in proc.stdout
+    assert "extends: [builtin:core, builtin:secrets, builtin:agentops]" in proc.stdout  # packs add to core + secrets
     proven = run_cli("rules", "test", "--all")
     assert proven.returncode == 0, proven.stdout
     listed = run_cli("rules", "list", "--config", _config("builtin:agentops")).stdout

@@ -38,7 +38,8 @@ def test_an_unknown_pack_is_refused_with_the_list_before_anything_is_written(git
 
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
-        "agentops init: unknown pack 'nosuch' (available: core, javascript, python, secrets, strict, "
+        "agentops init: unknown pack 'nosuch' (available: agentops, core, javascript, python, secrets, secrets-cloud, "
+        "secrets-generic, secrets-saas, strict, "
         "or a path to a rule file); nothing written"
     )
     assert sorted(os.listdir(".")) == [".git"]

@@ -16,7 +16,7 @@ def test_the_skeleton_installs_and_its_pack_loads_by_name(tmp_path: Path) -> Non
     assert f"pack new: wrote {tmp_path / 'dist' / 'pyproject.toml'}" in proc.stdout
     pack = tmp_path / "dist" / "src" / "agentops_pack_team_rules" / "team-rules.yaml"
     assert run_cli("rules", "test", str(pack)).stdout.strip() == (
-        "rules test: 4 examples proven, 0 failed, 0 rules untested (1 rules)"
+        "rules test: 4 examples proven, 0 failed, 0 rules untested (1 rule)"
     )
     # installed as pip would install it (offline: the build backend is the test environment's hatchling)
     site = tmp_path / "site"

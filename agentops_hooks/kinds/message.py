@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentops_hooks import message as msg
-from agentops_hooks.kinds import scopes
 from agentops_hooks.errors import RuleFileError
+from agentops_hooks.kinds import scopes
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
 from agentops_hooks.patterns import Regex, regex
