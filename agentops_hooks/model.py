@@ -50,7 +50,7 @@ class FileChange:
     patch: bytes = b""  # from the first `@@`; every other line starts with `+`, `-`, `\\` or `@@`
     counts: tuple[int, int] | None = None  # (added, removed) as the parser counted them; else from `patch`
     reread: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False, repr=False)
-    _text: dict[bool, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _text: dict[bool, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def added(self) -> tuple[Line, ...]:
@@ -79,8 +79,9 @@ class FileChange:
         those of the windows whose joined lines (as `texts` gives them) it accepts, the rest counted."""
         sign = "-" if removed else "+"
         number = 0
-        for window in self._windows():
-            if within is not None and not within(patchtext.joined(window, removed)):
+        joins = self._joins(removed) if within is not None else None
+        for i, window in enumerate(self._windows()):
+            if within is not None and not within(joins[i] if joins is not None else patchtext.joined(window, removed)):
                 number = patchtext.counted(window, number, removed)
                 continue
             for raw in window.decode("utf-8", "replace").split("\n"):
@@ -95,19 +96,24 @@ class FileChange:
         """Added (or removed) lines joined by newlines, in texts of about WINDOW bytes cut at line ends.
 
         One regex search over a text rules a file out for every line in it, and a huge file never
-        becomes one huge string. A file that fits in one text is joined once and kept.
+        becomes one huge string. The texts of a patch held in memory are joined once and kept for
+        the next rule that asks (they are no larger than the patch itself); a spilled patch's are
+        joined again for each rule, from the spill.
         """
-        kept = self._text.get(removed)
-        if kept is not None:
-            yield kept
-            return
-        whole = self.reread is None and len(self.patch) <= WINDOW
-        for window in (self.patch,) if whole else self._windows():
-            text = patchtext.joined(window, removed)
-            if whole:  # joined once, kept for the next rule that asks
-                self._text[removed] = text
+        joins = self._joins(removed)
+        for text in joins if joins is not None else (patchtext.joined(w, removed) for w in self._windows()):
             if text:
                 yield text
+
+    def _joins(self, removed: bool) -> list[str] | None:
+        """Each window's joined lines, kept while the patch is in memory; None for a spilled patch."""
+        if self.reread is not None:
+            return None
+        kept = self._text.get(removed)
+        if kept is None:
+            kept = [patchtext.joined(window, removed) for window in self._windows()]
+            self._text[removed] = kept
+        return kept
 
     def _windows(self) -> Iterator[bytes]:
         """The hunks in pieces of about WINDOW bytes, each ending at a line end (the newline dropped)."""
