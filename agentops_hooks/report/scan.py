@@ -39,7 +39,9 @@ def report(
 ) -> dict[str, Any]:
     """One pass: every commit judged by the effective rules, counted as it streams past, then dropped."""
     acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: judge.ignored(ctx, c), policy=ctx.policy())
-    results: Iterable[CommitResult] = walk.commits(ctx, revs)  # light: counts and summaries are all it reads
+    # with their lines: mining reads the hunks' line ranges (fix-after-agent), so the report walks
+    # in this process, not through the workers' light results
+    results: Iterable[CommitResult] = walk.commits(ctx, revs, keep_lines=True)
     for n, result in enumerate(results, 1):
         acc.add(result)
         if progress:
