@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from agentops_hooks.outputs import default_color
-from tests.testing import CLAUDE, clean_env, commit, git, run_cli, write
+from tests.testing import CLAUDE, clean_env, commit, environment, git, run_cli, write
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +17,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A history with a clean human commit and an agent commit without sections; a staged TODO-free change."""
     root = tmp_path_factory.mktemp("grammar") / "repo"
     root.mkdir()
-    with _environment(_env(root)):
+    with environment(_env(root)):
         git("init", "-q", "-b", "main", cwd=root)
         commit("feat: start the parser", ("src/app.py", "x = 1\n"), cwd=root)
         commit(f"fix: parse empty input\n\n{CLAUDE}\n", ("src/app.py", "x = 2\n"), cwd=root)
@@ -32,18 +29,6 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _env(root: Path, **extra: str) -> dict[str, str]:
     return {**clean_env(), "XDG_CACHE_HOME": str(root.parent / "cache"), **extra}
 
-
-@contextlib.contextmanager
-def _environment(env: dict[str, str]) -> Iterator[None]:
-    """git sees exactly `env` (the module's repository is built once, outside any test's monkeypatch)."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def cli(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

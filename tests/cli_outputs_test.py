@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,21 +13,10 @@ import pytest
 from agentops_hooks.counting import Totals
 from agentops_hooks.formats import RunInfo, formatter
 from agentops_hooks.model import AgentVerdict, Commit, CommitResult, Finding, Message, Person, RangeFindings
-from tests.testing import AWS_KEY, CLAUDE, clean_env, commit, git, run_cli, write
+from tests.testing import AWS_KEY, CLAUDE, clean_env, commit, environment, git, run_cli, write
 
 ODD = b"caf\xe9.txt"  # a latin-1 file name: not UTF-8
 
-
-@contextlib.contextmanager
-def _environment(env: dict[str, str]) -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +24,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """main: a start; then an agent commit adding a key in a file whose name has the byte 0xE9."""
     root = tmp_path_factory.mktemp("outputs") / "repo"
     root.mkdir()
-    with _environment(_env(root)):
+    with environment(_env(root)):
         git("init", "-q", "-b", "main", cwd=root)
         commit("feat: start", ("README.md", "# demo\n"), cwd=root)
         with open(os.path.join(os.fsencode(root), ODD), "wb") as f:

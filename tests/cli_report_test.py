@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, commit, git, run_cli
-
-
-@contextlib.contextmanager
-def _environment(env: dict[str, str]) -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, commit, environment, git, run_cli
 
 
 def _env(root: Path) -> dict[str, str]:
@@ -34,7 +19,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A human start, an agent commit with sections and a learning, an agent `wip` without sections."""
     root = tmp_path_factory.mktemp("report") / "repo"
     root.mkdir()
-    with _environment(_env(root)):
+    with environment(_env(root)):
         git("init", "-q", "-b", "main", cwd=root)
         shas = {"root": str(root)}
         shas["start"] = commit("feat: start the parser", ("src/app.py", "x = 1\n"), cwd=root)

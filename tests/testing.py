@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from agentops_hooks.sources import AGENT_ENV
@@ -133,3 +135,17 @@ def git_commit(
 ) -> subprocess.CompletedProcess[str]:
     """A real `git commit` with hooks (no --no-verify): exit code and what the user sees."""
     return subprocess.run(("git", "commit", "--no-gpg-sign", *args), cwd=cwd, capture_output=True, text=True, env=env)
+
+
+@contextlib.contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """Exactly `env` as the process environment inside the block (for a module-scoped repository
+    built outside any test's monkeypatch), the old one restored after."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
