@@ -40,13 +40,15 @@ def config_paths(source: WorkTree) -> list[str]:
 
     if source.toplevel is None:
         return []
-    try:  # outside a repository there is nothing nested: the root's rules judge every file
+    try:
         if isinstance(source, Revision):
             out = gitrepo.git("ls-tree", "-r", "-z", "--name-only", source.rev, cwd=source.toplevel)
         else:
             out = gitrepo.git("ls-files", "-z", "--", f":(glob)**/{CONFIG_FILE}", cwd=source.toplevel)
-    except GitError:
-        return []
+    except GitError as e:
+        if "not a git repository" in str(e):  # a config validated outside a repository: nothing is nested
+            return []
+        raise  # any other failure to list the files is an error, never "nothing nested"
     names = [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n.endswith("/" + CONFIG_FILE)]
     return sorted(names, key=lambda n: (n.count("/"), n))
 

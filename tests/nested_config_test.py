@@ -132,3 +132,14 @@ def test_ci_reads_nested_files_from_the_base_revision(git_repo: Path) -> None:
     assert "packages/legacy/a.py:1: no-print print in packages/legacy/a.py (error)" in judged_by_base.stdout
     assert judged_by_base.returncode == 1
     assert "no-print" not in judged_by_head.stdout  # the PR's own nested file, only when asked for
+
+
+def test_a_git_that_cannot_list_the_files_is_an_error_not_no_nested_configs(git_repo: Path) -> None:
+    # an agent that breaks the index must not make the nested configs silently disappear
+    commit("chore: base", ("a.py", "x = 1\n"))
+    (git_repo / ".git" / "index").write_bytes(b"DIRC garbage, not an index")
+
+    proc = run_cli("config", "show")
+
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("agentops-check: ") and "index" in proc.stderr, proc.stderr
