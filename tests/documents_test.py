@@ -141,3 +141,21 @@ def test_a_large_agent_commit_needs_a_persons_approval_at_commit_msg(git_repo: P
         proc = run_cli("commit-msg", str(msg), env=agent)
         assert proc.returncode == code, proc.stdout
         assert "the commit changes 401 lines (approval needed over 400)" in proc.stdout
+
+
+def test_fewer_but_longer_lines_are_not_a_shrink(git_repo: Path) -> None:
+    # an agent that removes many short lines and adds a few long ones grows the file: judged
+    commit("chore: set up", (".agentops.yaml", BUDGET), ("CLAUDE.md", "# Tests\n" + "Run tests.\n" * 6))
+    write("CLAUDE.md", "# Tests\n" + RULE.strip() * 6 + "\n")
+    git("add", "CLAUDE.md")
+    code, findings = _staged()
+    assert code == 1 and findings[0]["message"].startswith("CLAUDE.md is about"), findings
+
+
+def test_a_context_file_that_is_a_symlink_is_refused_not_skipped(git_repo: Path) -> None:
+    # the agent reads what the link points to; the budget cannot weigh a link's target path
+    commit("chore: set up", (".agentops.yaml", BUDGET), ("docs/guide.md", "# Guide\n" + RULE * 20))
+    os.symlink("docs/guide.md", "CLAUDE.md")
+    git("add", "CLAUDE.md")
+    code, findings = _staged()
+    assert code == 1 and "symlink" in findings[0]["message"], findings

@@ -131,6 +131,10 @@ def context_budget(rule: Rule, commit: Commit) -> Iterator[Finding]:
     for change in commit.files:
         if not (rule.selects(change.path) and files.match_file(change.path)) or _shrinks(change):
             continue
+        if change.new_mode == "120000":  # an agent reads the target; a link's blob is only its path
+            problem = f"{change.path} is a symlink: the budget cannot weigh what an agent reads through it; commit the file itself"
+            yield rule.finding(path=change.path, problem=problem, tokens="?", limit=str(limit))
+            continue
         text = content(change)
         if text is None:
             continue
@@ -150,8 +154,11 @@ def context_budget(rule: Rule, commit: Commit) -> Iterator[Finding]:
 
 
 def _shrinks(change: FileChange) -> bool:
-    """A change that removes more lines than it adds: it makes an over-budget file better, never worse."""
-    return change.status == "M" and change.count(removed=True) > change.count()
+    """A change that removes more text than it adds: it makes an over-budget file better, never
+    worse. Counted in characters, not lines: a few long lines for many short ones is growth."""
+    if change.status != "M" or change.new_mode == "120000":
+        return False
+    return sum(map(len, change.texts(removed=True))) > sum(map(len, change.texts()))
 
 
 def _largest(text: str, n: int) -> str:
