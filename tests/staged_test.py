@@ -252,3 +252,14 @@ def test_pre_commit_run_before_a_commit_still_checks_what_is_staged(git_repo: Pa
     assert proc.returncode == 1
     assert AWS_LINE in proc.stdout.splitlines()
     assert AWS_KEY not in _seen(proc)
+
+
+def test_all_files_mode_reads_a_file_an_attribute_calls_binary(git_repo: Path) -> None:
+    # `pre-commit run --all-files` passes file names; an agent's `.gitattributes` cannot blind it
+    commit("chore: attributes", (".gitattributes", "*.py -diff binary\nsettings.py filter=hide\n"))
+    commit("feat: settings", ("settings.py", f'KEY = "{AWS_KEY}"\n'))
+
+    proc = run_cli("staged", "--hook", "settings.py", ".gitattributes")
+
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "settings.py:1: aws-access-key-id" in proc.stdout and AWS_KEY not in proc.stdout
