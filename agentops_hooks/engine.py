@@ -153,30 +153,32 @@ class KeywordIndex:
 
     A rule's keywords say a line is searched only when it holds one of them. With 180 secrets rules,
     asking each rule's keywords in turn is 180 searches of every file; one RE2 set of all the
-    keywords (case-folded, as literals) names in one search of a file's lines joined every keyword
-    in it, overlapping ones too, and so the few rules that run there. Compiling the set takes about
-    a millisecond for 400 keywords, done only when a commit has a file to search.
+    keywords (each in any case, or as written for a rule with `keywords-case: exact`, exactly as
+    the rule's own keyword pattern compares them) names in one search of a file's lines joined
+    every keyword in it, overlapping ones too, and so the few rules that run there. Compiling the
+    set takes about a millisecond for 400 keywords, done only when a commit has a file to search.
     """
 
     __slots__ = ("words", "rules_of", "_set")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        by_word: dict[str, set[int]] = {}
+        by_word: dict[tuple[str, bool], set[int]] = {}  # (keyword, as written) → rule ids
         for r in rules:
             if r.kind in LINE_KINDS:
+                exact = r.param("keywords-case") == "exact"
                 for word in r.param("keywords") or ():
-                    by_word.setdefault(word.casefold(), set()).add(id(r))
+                    by_word.setdefault((word, exact), set()).add(id(r))
         self.words = tuple(by_word)
         self.rules_of = tuple(frozenset(by_word[w]) for w in self.words)
         self._set: Any = None
 
     def rules_in(self, f: FileChange, removed: bool) -> set[int]:
-        """The ids of the rules one of whose keywords the file's added (or removed) lines hold, in any case."""
+        """The ids of the rules one of whose keywords the file's added (or removed) lines hold."""
         if self._set is None:
-            self._set = _literal_set(self.words)
+            self._set = _keyword_set(self.words)
         found: set[int] = set()
         for text in f.texts(removed):
-            for i in self._set.Match(text.casefold()) or ():
+            for i in self._set.Match(text) or ():
                 found.update(self.rules_of[i])
         return found
 
@@ -184,16 +186,18 @@ class KeywordIndex:
 KEYWORDS_MEM = 64 << 20  # RE2's budget for the keyword set's DFA: a set that runs out of it would match nothing
 
 
-def _literal_set(words: Sequence[str]) -> Any:
+def _keyword_set(words: Sequence[tuple[str, bool]]) -> Any:
+    """One RE2 set of literals, each in any case or (`exact`) only as written."""
     import re2
 
+    from agentops_hooks.patterns import re2_escape
+
     options = re2.Options()
-    options.literal = True
     options.log_errors = False
     options.max_mem = KEYWORDS_MEM
     found = re2.Set.SearchSet(options)
-    for word in words:
-        found.Add(word)
+    for word, exact in words:
+        found.Add(re2_escape(word) if exact else f"(?i:{re2_escape(word)})")
     found.Compile()
     return found
 

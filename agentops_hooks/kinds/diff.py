@@ -67,7 +67,11 @@ def _check_entropy(value: Any, compiled: Compiled, where: str) -> None:
             )
 
 
-LINE_PATTERN = (Param("pattern", form=Form.LINE_REGEX), Param("keywords", (), Form.KEYWORDS))  # added/removed-pattern
+LINE_PATTERN = (  # added/removed-pattern; `keywords-case` is read where `keywords` is compiled (rulespec)
+    Param("pattern", form=Form.LINE_REGEX),
+    Param("keywords", (), Form.KEYWORDS),
+    Param("keywords-case", "any"),
+)
 ADDED_PATTERN = (
     *LINE_PATTERN,
     Param("secret-group", check=_check_group),
