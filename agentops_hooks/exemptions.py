@@ -114,7 +114,7 @@ def _inline_allows(commit: Commit) -> dict[tuple[str, int], tuple[str, str]]:
     """(path, line) → (rule id, reason) for each inline allow comment on an added line."""
     found: dict[tuple[str, int], tuple[str, str]] = {}
     for change in commit.files:
-        if not any("agentops:" in text for text in change.texts()):
+        if not change.may_hold(b"agentops:") or not any(b"agentops:" in text for text in change.utf8()):
             continue
         for line in change.lines():
             if "agentops:" in line.text and (m := INLINE.search(line.text)):

@@ -99,12 +99,13 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
     for change in commit.files:
         if (change.binary and rule.exemptible) or not rule.selects(change.path):  # binaries hide no secret
             continue
-        # one search over the file's lines joined rules most files out; only a hit looks line by line,
-        # and in a large file only in the pieces that hit
-        def hit(text: str) -> bool:
+        # one search over the file's lines joined (as UTF-8: searched as they are, never encoded
+        # again) rules most files out; only a hit looks line by line, and in a large file only in
+        # the pieces that hit
+        def hit(text: bytes) -> bool:
             return (keywords is None or keywords.search(text) is not None) and whole.search(text) is not None
 
-        if not any(hit(t) for t in change.texts(removed)):
+        if not any(hit(t) for t in change.utf8(removed)):
             continue
         large = change.reread is not None or len(change.patch) > WINDOW
         for line in change.lines(removed, hit if large else None):
