@@ -57,12 +57,13 @@ def check(
             continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
-        target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
-        if keyworded:
-            found = keyed.narrow(rule, target)
+        if keyworded:  # its keywords choose its files; the combined prefilter is of the rules without
+            found = keyed.narrow(rule, kept if rule.exemptible else commit)
             if found is None:
                 continue
             target = found
+        else:
+            target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
         if target.files or not line:
             findings.extend(check_commit(rule, target))
     findings = exemptions.apply(findings, rules, kept, verdict, policy, with_message)
