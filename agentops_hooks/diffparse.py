@@ -258,9 +258,10 @@ def _section(
 def _sniff(cur: Cursor) -> bool:
     """Whether the section's first SNIFF bytes of hunks hold a NUL byte (git's binary test)."""
     cur.has(SNIFF + len(_NEXT_COMMIT))
-    window = cur.buf[cur.pos : cur.pos + SNIFF + len(_NEXT_COMMIT)]
-    end = _section_end(window, 0)
-    return b"\0" in window[: min(SNIFF, end) if end >= 0 else SNIFF]
+    buf, start = cur.buf, cur.pos
+    stop = start + SNIFF + len(_NEXT_COMMIT)  # the nearest boundary wholly within, searched in place
+    found = [at for at in (buf.find(_NEXT_FILE, start, stop), buf.find(_NEXT_COMMIT, start, stop)) if at >= 0]
+    return buf.find(b"\0", start, min([start + SNIFF, *found])) >= 0
 
 
 def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[int, int] | None, Reread | None, int]:

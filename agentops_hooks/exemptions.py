@@ -96,9 +96,9 @@ def apply(
     with_message: bool = True,
 ) -> list[Finding]:
     """Findings with every holding waiver applied, plus findings about waivers that do not hold."""
-    by_id = {r.id: r for r in rules}
     today = policy.today or commit.committer.date
     exempt = parse(commit, today, verdict.is_agent, policy.approvals) if with_message else ()
+    by_id = {r.id: r for r in rules} if findings or exempt else {}  # most commits of a history have neither
     inline = _inline_allows(commit)
     out = [_waive(f, by_id.get(f.rule_id), exempt, inline, commit.sha, policy) for f in findings]
     out += _exemption_problems(exempt, by_id)

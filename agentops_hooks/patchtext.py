@@ -82,11 +82,24 @@ def joined_bytes(window: bytes, removed: bool) -> bytes:
 
 def counted(window: bytes, number: int, removed: bool) -> int:
     """The line number after a window whose lines are passed over, not read."""
-    sign, at, last = b"-" if removed else b"+", 0, None
-    for header in _HUNK_BYTES.finditer(window):
-        last = header
+    sign, at = b"-" if removed else b"+", 0
+    last = _last_header(window)
     if last is not None:
         number, at = int(last.group(1 if removed else 2)), last.end()
     elif window.startswith(sign):
         number += 1
     return number + window.count(b"\n" + sign, at)
+
+
+def _last_header(window: bytes) -> re.Match[bytes] | None:
+    """The window's last hunk header, looked for from its end (a `^` of re.MULTILINE is tried at every byte)."""
+    end = len(window)
+    while True:
+        cut = window.rfind(b"\n@@", 0, end)
+        start = cut + 1 if cut >= 0 else 0
+        m = _HUNK_BYTES.match(window, start)
+        if m is not None:
+            return m
+        if cut < 0:
+            return None
+        end = cut
