@@ -98,7 +98,7 @@ def apply(
     """Findings with every holding waiver applied, plus findings about waivers that do not hold."""
     today = policy.today or commit.committer.date
     exempt = parse(commit, today, verdict.is_agent, policy.approvals) if with_message else ()
-    by_id = {r.id: r for r in rules} if findings or exempt else {}  # most commits of a history have neither
+    by_id = _by_id(rules) if findings or exempt else {}
     inline = _inline_allows(commit)
     out = [_waive(f, by_id.get(f.rule_id), exempt, inline, commit.sha, policy) for f in findings]
     out += _exemption_problems(exempt, by_id)
@@ -108,6 +108,18 @@ def apply(
         out += _agent_suppressions(inline)
         out += _agent_exemptions(exempt, by_id)
     return out
+
+
+_BY_ID: list[tuple[Sequence[Rule], dict[str, Rule]]] = []  # the last rule set's table: a history asks per commit
+
+
+def _by_id(rules: Sequence[Rule]) -> dict[str, Rule]:
+    """Rule id → rule, made once per rule set (held, so its identity is not reused)."""
+    if _BY_ID and _BY_ID[0][0] is rules:
+        return _BY_ID[0][1]
+    table = {r.id: r for r in rules}
+    _BY_ID[:] = [(rules, table)]
+    return table
 
 
 def _inline_allows(commit: Commit) -> dict[tuple[str, int], tuple[str, str]]:
