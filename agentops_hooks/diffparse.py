@@ -4,7 +4,8 @@ The output is read block by block as git writes it: a commit's header fields, it
 records, then its patch sections one at a time. A commit keeps at most `BUDGET` bytes of patch
 text in memory; a section past that is counted as it streams by and written to a `Spill` (a
 private temporary file) that gives it back only when a rule asks for its lines, so no commit,
-however large, is held whole (SPEC §2, §11).
+however large, is held whole (SPEC §2, §11). The joined lines of the first KEEP_JOINED bytes of
+spilled sections are kept once read back, for the next rule that asks.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from agentops_hooks.model import FileChange
 MARK = b"\x00\x01AGENTOPS\x02"  # gitrepo.LOG_FORMAT starts every commit with it
 HEADER_FIELDS = 9  # sha, parents, author name, email, date, committer name, email, date, message
 BUDGET = 1 << 17  # patch bytes one commit keeps in memory
+# bytes of spilled sections (the first ones) whose joined lines a commit may keep once a rule has read
+# them back: every rule whose keywords a large file holds would otherwise read and join it again
+KEEP_JOINED = 8 << 20
 # git's own binary test (a NUL byte in the first 8000 bytes), applied to the lines it shows: with
 # `--text` git shows every file's lines, so the classification is ours, and no attribute sets it
 SNIFF = 8000
@@ -155,13 +159,16 @@ def _files(cur: Cursor, spill: Spill | None) -> tuple[FileChange, ...]:
         records.append(_record(cur))
         cur.skip_separators()
     budget = BUDGET if spill is not None else -1
+    keep = KEEP_JOINED
     files = []
     for meta, path, old in records:
         status = meta[-1][:1]
         if status == "T":  # a type change is one record but two sections (delete, add): keep the add
             _section(cur, 0, None)
-        binary, patch, counts, reread = _section(cur, budget, spill)
+        binary, patch, counts, reread, size = _section(cur, budget, spill)
         budget -= len(patch) if budget >= 0 else 0
+        kept = reread is not None and size <= keep  # joined lines are no larger than the hunks
+        keep -= size if kept else 0
         files.append(
             FileChange(
                 status=status,  # type: ignore[arg-type]  # git's status letters
@@ -174,6 +181,7 @@ def _files(cur: Cursor, spill: Spill | None) -> tuple[FileChange, ...]:
                 patch=patch,
                 counts=counts,
                 reread=reread,
+                keep=kept,
             )
         )
     cur.skip_separators()
@@ -218,15 +226,15 @@ def _section_end(buf: bytes, start: int) -> int:
 
 def _section(
     cur: Cursor, budget: int, spill: Spill | None
-) -> tuple[bool, bytes, tuple[int, int] | None, Reread | None]:
-    """The patch section at the cursor: (binary, its hunks, (added, removed), None), or, past the
-    budget, (binary, b"", (added, removed), what gives the spilled hunks back).
+) -> tuple[bool, bytes, tuple[int, int] | None, Reread | None, int]:
+    """The patch section at the cursor: (binary, its hunks, (added, removed), None, size), or, past
+    the budget, (binary, b"", (added, removed), what gives the spilled hunks back, their size).
 
     `budget` is how many bytes of hunks may still be kept (-1: no limit); past it they are
     counted as they stream by, and written to `spill` (dropped without one).
     """
     if not cur.at(_FILE):
-        return False, b"", None, None
+        return False, b"", None, None, 0
     while True:  # the head: up to the first hunk or the section's end
         start = cur.pos
         end = _section_end(cur.buf, start)
@@ -237,22 +245,23 @@ def _section(
         stop = end if end >= 0 else len(cur.buf)
         binary = _BINARY.search(cur.buf, start, stop) is not None
         cur.pos = stop + 1 if end >= 0 else stop
-        return binary, b"", None, None
+        return binary, b"", None, None, 0
     binary = _BINARY.search(cur.buf, start, hunks) is not None
     cur.pos = hunks + 1
     binary = binary or _sniff(cur)
     patch, counts, reread, size = _hunks(cur, budget, spill)
     if binary or size > BIG:  # counted as git counts a binary (no lines); its bytes stay readable
-        return True, patch, (0, 0), reread
-    return False, patch, counts, reread
+        return True, patch, (0, 0), reread, size
+    return False, patch, counts, reread, size
 
 
 def _sniff(cur: Cursor) -> bool:
     """Whether the section's first SNIFF bytes of hunks hold a NUL byte (git's binary test)."""
     cur.has(SNIFF + len(_NEXT_COMMIT))
-    window = cur.buf[cur.pos : cur.pos + SNIFF + len(_NEXT_COMMIT)]
-    end = _section_end(window, 0)
-    return b"\0" in window[: min(SNIFF, end) if end >= 0 else SNIFF]
+    buf, start = cur.buf, cur.pos
+    stop = start + SNIFF + len(_NEXT_COMMIT)  # the nearest boundary wholly within, searched in place
+    found = [at for at in (buf.find(_NEXT_FILE, start, stop), buf.find(_NEXT_COMMIT, start, stop)) if at >= 0]
+    return buf.find(b"\0", start, min([start + SNIFF, *found])) >= 0
 
 
 def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[int, int] | None, Reread | None, int]:

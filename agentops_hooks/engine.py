@@ -57,12 +57,13 @@ def check(
             continue
         if is_message and (skip_message or (revert and rule.kind == "message-format")):
             continue
-        target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
-        if keyworded:
-            found = keyed.narrow(rule, target)
+        if keyworded:  # its keywords choose its files; the combined prefilter is of the rules without
+            found = keyed.narrow(rule, kept if rule.exemptible else commit)
             if found is None:
                 continue
             target = found
+        else:
+            target = narrowed.get((rule.kind, rule.exemptible), kept if rule.exemptible else commit)
         if target.files or not line:
             findings.extend(check_commit(rule, target))
     findings = exemptions.apply(findings, rules, kept, verdict, policy, with_message)
@@ -153,47 +154,69 @@ class KeywordIndex:
 
     A rule's keywords say a line is searched only when it holds one of them. With 180 secrets rules,
     asking each rule's keywords in turn is 180 searches of every file; one RE2 set of all the
-    keywords (case-folded, as literals) names in one search of a file's lines joined every keyword
-    in it, overlapping ones too, and so the few rules that run there. Compiling the set takes about
-    a millisecond for 400 keywords, done only when a commit has a file to search.
+    keywords (each in any case, or as written for a rule with `keywords-case: exact`, exactly as
+    the rule's own keyword pattern compares them) names in one search of a file's lines joined
+    every keyword in it, overlapping ones too, and so the few rules that run there. Compiling the
+    set takes about a millisecond for 400 keywords, done only when a commit has a file to search.
     """
 
-    __slots__ = ("words", "rules_of", "_set")
+    __slots__ = ("words", "rules_of", "raw", "_set")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        by_word: dict[str, set[int]] = {}
+        by_word: dict[tuple[str, bool], set[int]] = {}  # (keyword, as written) → rule ids
         for r in rules:
             if r.kind in LINE_KINDS:
+                exact = r.param("keywords-case") == "exact"
                 for word in r.param("keywords") or ():
-                    by_word.setdefault(word.casefold(), set()).add(id(r))
+                    by_word.setdefault((word, exact), set()).add(id(r))
         self.words = tuple(by_word)
         self.rules_of = tuple(frozenset(by_word[w]) for w in self.words)
+        # a keyword within one line is in the patch as git wrote it wherever it is in a line joined
+        # (the set searches bytes, the invalid ones skipped): no newline in it, no U+FFFD that only
+        # the decoding of an invalid byte makes
+        self.raw = not any("\n" in w or "\ufffd" in w for w, _ in self.words)
         self._set: Any = None
 
-    def rules_in(self, f: FileChange, removed: bool) -> set[int]:
-        """The ids of the rules one of whose keywords the file's added (or removed) lines hold, in any case."""
+    def rules_in(self, f: FileChange, removed: bool, held: bool | None = None) -> set[int]:
+        """The ids of the rules one of whose keywords the file's added (or removed) lines hold.
+
+        `held`: whether the patch as git wrote it holds any keyword (None: not asked yet); a patch
+        in memory that holds none is not joined at all, which is most files of a history."""
         if self._set is None:
-            self._set = _literal_set(self.words)
+            self._set = _keyword_set(self.words)
+        if held is None:
+            held = self.in_patch(f)
         found: set[int] = set()
-        for text in f.texts(removed):
-            for i in self._set.Match(text.casefold()) or ():
+        if not held:
+            return found
+        for text in f.utf8(removed):
+            for i in self._set.Match(text) or ():
                 found.update(self.rules_of[i])
         return found
+
+    def in_patch(self, f: FileChange) -> bool:
+        """Whether some keyword may be on a line of the file: False only when its patch, in memory,
+        holds none on any line of either side, nor in a hunk header."""
+        if self._set is None:
+            self._set = _keyword_set(self.words)
+        return f.reread is not None or not self.raw or bool(self._set.Match(f.patch))
 
 
 KEYWORDS_MEM = 64 << 20  # RE2's budget for the keyword set's DFA: a set that runs out of it would match nothing
 
 
-def _literal_set(words: Sequence[str]) -> Any:
+def _keyword_set(words: Sequence[tuple[str, bool]]) -> Any:
+    """One RE2 set of literals, each in any case or (`exact`) only as written."""
     import re2
 
+    from agentops_hooks.patterns import re2_escape
+
     options = re2.Options()
-    options.literal = True
     options.log_errors = False
     options.max_mem = KEYWORDS_MEM
     found = re2.Set.SearchSet(options)
-    for word in words:
-        found.Add(word)
+    for word, exact in words:
+        found.Add(re2_escape(word) if exact else f"(?i:{re2_escape(word)})")
     found.Compile()
     return found
 
@@ -201,20 +224,24 @@ def _literal_set(words: Sequence[str]) -> Any:
 class _Keyed:
     """One commit's files by the keyword rules their lines concern, each file searched once (per side)."""
 
-    __slots__ = ("index", "commit", "by_rule", "ids")
+    __slots__ = ("index", "commit", "by_rule", "ids", "held")
 
     def __init__(self, index: KeywordIndex, commit: Commit) -> None:
         self.index, self.commit = index, commit
         self.by_rule: dict[bool, dict[int, list[FileChange]]] = {}
         self.ids: dict[int, frozenset[int]] = {}
+        self.held: list[bool] | None = None  # per file: whether its patch holds a keyword at all
 
     def by_side(self, removed: bool) -> dict[int, list[FileChange]]:
         """Per rule id, the files whose added (or removed) lines hold one of the rule's keywords."""
         by_rule = self.by_rule.get(removed)
         if by_rule is None:
             by_rule = self.by_rule[removed] = {}
-            for f in self.commit.files:
-                for rid in self.index.rules_in(f, removed):
+            held = self.held
+            if held is None:  # the patches' own bytes once for both sides: most hold no keyword
+                held = self.held = [self.index.in_patch(f) for f in self.commit.files]
+            for f, in_patch in zip(self.commit.files, held, strict=True):
+                for rid in self.index.rules_in(f, removed, in_patch):
                     by_rule.setdefault(rid, []).append(f)
         return by_rule
 
@@ -268,7 +295,7 @@ class Prefilter:
             if self.read < self.COMBINE_AFTER:
                 return True
             self.regex = _combined(self.patterns)
-        return any(self.regex.search(t) for t in f.texts(self.removed))
+        return any(self.regex.search(t) for t in f.utf8(self.removed))
 
 
 PREFILTER_MEM = 4 << 20  # RE2's budget for the combined pattern: its program, then its DFA cache

@@ -96,9 +96,9 @@ def apply(
     with_message: bool = True,
 ) -> list[Finding]:
     """Findings with every holding waiver applied, plus findings about waivers that do not hold."""
-    by_id = {r.id: r for r in rules}
     today = policy.today or commit.committer.date
     exempt = parse(commit, today, verdict.is_agent, policy.approvals) if with_message else ()
+    by_id = _by_id(rules) if findings or exempt else {}
     inline = _inline_allows(commit)
     out = [_waive(f, by_id.get(f.rule_id), exempt, inline, commit.sha, policy) for f in findings]
     out += _exemption_problems(exempt, by_id)
@@ -110,11 +110,23 @@ def apply(
     return out
 
 
+_BY_ID: list[tuple[Sequence[Rule], dict[str, Rule]]] = []  # the last rule set's table: a history asks per commit
+
+
+def _by_id(rules: Sequence[Rule]) -> dict[str, Rule]:
+    """Rule id → rule, made once per rule set (held, so its identity is not reused)."""
+    if _BY_ID and _BY_ID[0][0] is rules:
+        return _BY_ID[0][1]
+    table = {r.id: r for r in rules}
+    _BY_ID[:] = [(rules, table)]
+    return table
+
+
 def _inline_allows(commit: Commit) -> dict[tuple[str, int], tuple[str, str]]:
     """(path, line) → (rule id, reason) for each inline allow comment on an added line."""
     found: dict[tuple[str, int], tuple[str, str]] = {}
     for change in commit.files:
-        if not any("agentops:" in text for text in change.texts()):
+        if not change.may_hold(b"agentops:") or not any(b"agentops:" in text for text in change.utf8()):
             continue
         for line in change.lines():
             if "agentops:" in line.text and (m := INLINE.search(line.text)):

@@ -50,7 +50,9 @@ class FileChange:
     patch: bytes = b""  # from the first `@@`; every other line starts with `+`, `-`, `\\` or `@@`
     counts: tuple[int, int] | None = None  # (added, removed) as the parser counted them; else from `patch`
     reread: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False, repr=False)
+    keep: bool = field(default=False, compare=False, repr=False)  # a spilled patch's joined lines may be kept
     _text: dict[bool, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _utf8: dict[bool, list[bytes]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def added(self) -> tuple[Line, ...]:
@@ -74,14 +76,14 @@ class FileChange:
             return self.counts[removed]
         return self.patch.count(b"\n-" if removed else b"\n+")
 
-    def lines(self, removed: bool = False, within: Callable[[str], object] | None = None) -> Iterator[Line]:
+    def lines(self, removed: bool = False, within: Callable[[bytes], object] | None = None) -> Iterator[Line]:
         """Added (or removed) lines one at a time, numbered from the hunk headers; with `within`, only
-        those of the windows whose joined lines (as `texts` gives them) it accepts, the rest counted."""
+        those of the windows whose joined lines (as `utf8` gives them) it accepts, the rest counted."""
         sign = "-" if removed else "+"
         number = 0
         joins = self._joins(removed) if within is not None else None
         for i, window in enumerate(self._windows()):
-            if within is not None and not within(joins[i] if joins is not None else patchtext.joined(window, removed)):
+            if within is not None and not within(joins[i] if joins is not None else patchtext.joined_utf8(window, removed)):
                 number = patchtext.counted(window, number, removed)
                 continue
             for raw in window.decode("utf-8", "replace").split("\n"):
@@ -96,23 +98,39 @@ class FileChange:
         """Added (or removed) lines joined by newlines, in texts of about WINDOW bytes cut at line ends.
 
         One regex search over a text rules a file out for every line in it, and a huge file never
-        becomes one huge string. The texts of a patch held in memory are joined once and kept for
-        the next rule that asks (they are no larger than the patch itself); a spilled patch's are
-        joined again for each rule, from the spill.
+        becomes one huge string. The texts of a patch held in memory (or of a spilled one the
+        parser let `keep` them) are joined once and kept for the next rule that asks (they are no
+        larger than the patch itself); another spilled patch's are joined again, from the spill.
         """
+        kept = self._text.get(removed)
+        if kept is None:
+            joins = self._joins(removed)
+            if joins is None:
+                return (t for t in (patchtext.joined(w, removed) for w in self._windows()) if t)
+            kept = self._text[removed] = [j.decode("utf-8") for j in joins if j]
+        return iter(kept)
+
+    def utf8(self, removed: bool = False) -> Iterator[bytes]:
+        """`texts` as UTF-8 bytes, for the searches that only ask whether a text holds something: RE2
+        searches bytes as they are, while a str is encoded again for every search, and no window
+        need be decoded until a line of it is read."""
         joins = self._joins(removed)
-        for text in joins if joins is not None else (patchtext.joined(w, removed) for w in self._windows()):
+        for text in joins if joins is not None else (patchtext.joined_utf8(w, removed) for w in self._windows()):
             if text:
                 yield text
 
-    def _joins(self, removed: bool) -> list[str] | None:
-        """Each window's joined lines, kept while the patch is in memory; None for a spilled patch."""
-        if self.reread is not None:
+    def may_hold(self, literal: bytes) -> bool:
+        """False only when no added or removed line can hold `literal` (no newline in it): one search
+        of the patch as git wrote it, before any line is joined; a spilled patch may hold anything."""
+        return self.reread is not None or literal in self.patch
+
+    def _joins(self, removed: bool) -> list[bytes] | None:
+        """Each window's joined lines (UTF-8), kept while the patch is in memory (or `keep`); None otherwise."""
+        if self.reread is not None and not self.keep:
             return None
-        kept = self._text.get(removed)
+        kept = self._utf8.get(removed)
         if kept is None:
-            kept = [patchtext.joined(window, removed) for window in self._windows()]
-            self._text[removed] = kept
+            kept = self._utf8[removed] = [patchtext.joined_utf8(window, removed) for window in self._windows()]
         return kept
 
     def _windows(self) -> Iterator[bytes]:

@@ -30,8 +30,8 @@ class Match(Protocol):
 class Regex(Protocol):
     """An RE2 pattern, compiled now or on first use (rulefile.LazyRegex)."""
 
-    def search(self, text: str) -> Match | None:
-        """RE2 search."""
+    def search(self, text: str | bytes) -> Match | None:
+        """RE2 search (UTF-8 bytes are searched as they are; a str is encoded first)."""
         ...
 
     def match(self, text: str) -> Match | None:
@@ -71,7 +71,7 @@ class LazyRegex:
             self._compiled = regex(*self._args)
         return self._compiled
 
-    def search(self, text: str) -> Match | None:
+    def search(self, text: str | bytes) -> Match | None:
         """RE2 search."""
         found: Match | None = self._get().search(text)
         return found

@@ -116,7 +116,7 @@ def compile_params(
     for param in sorted(declared, key=lambda p: p.form.value):  # patterns first: their errors come first
         value = params.get(param.name, param.default)
         if value is not None and param.form is not Form.DATA:
-            options = _Options(where(param.name), lazy, use_cache)
+            options = _Options(where(param.name), lazy, use_cache, params)
             for table, name, made in _COMPILERS[param.form](param.name, value, options):
                 tables[table][name] = made
     compiled = Compiled(tables["regexes"], tables["regex_lists"], tables["regex_maps"], tables["globsets"])
@@ -132,6 +132,7 @@ class _Options:
     where: str
     lazy: bool
     use_cache: bool
+    params: Mapping[str, Any] = field(default_factory=dict)  # the rule's others (`keywords` reads `keywords-case`)
 
     def regex(self, pattern: str, full: bool = False) -> Regex:
         found: Regex = regex(pattern, self.where, full=full, lazy=self.lazy)
@@ -152,7 +153,8 @@ def _line_regex(name: str, value: Any, o: _Options) -> Made:
 
 def _keywords(name: str, value: Any, o: _Options) -> Made:
     if value:
-        yield "regexes", name, o.regex(f"(?i)(?:{'|'.join(re2_escape(k) for k in value)})")
+        fold = "" if o.params.get(f"{name}-case") == "exact" else "(?i)"
+        yield "regexes", name, o.regex(f"{fold}(?:{'|'.join(re2_escape(k) for k in value)})")
 
 
 def _any_of(name: str, value: Any, o: _Options) -> Made:

@@ -14,10 +14,12 @@ from agentops_hooks import engine, rulefile
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Message, patch_of
 
 
-def _rules(words: list[list[str]]) -> tuple[Any, ...]:
+def _rules(words: list[list[str]], exact: frozenset[int] = frozenset()) -> tuple[Any, ...]:
+    """One rule per keyword list, its pattern any of them in any case; those in `exact` say `keywords-case: exact`."""
     body = "".join(
         f"  - id: r{i}\n    kind: added-pattern\n    description: d\n    message: 'found {{match}}'\n"
         f"    severity: error\n    keywords: {ws!r}\n    pattern: '(?i)(?:{'|'.join(ws)})'\n"
+        + ("    keywords-case: exact\n" if i in exact else "")
         for i, ws in enumerate(words)
     )
     return rulefile.load_rules("k.yaml", "version: 1\nrules:\n" + body)[1]
@@ -43,4 +45,30 @@ def test_the_keyword_set_agrees_with_each_rules_own_keywords_on_random_text() ->
         lines = ["".join(rng.choice("abcABC_ " + string.digits) for _ in range(40)) for _ in range(5)]
         (f,) = _commit(lines).files
         expected = {id(r) for r, ws in zip(rules, words, strict=True) if any(w in "\n".join(lines).lower() for w in ws)}
+        assert index.rules_in(f, removed=False) == expected
+
+
+def test_an_exact_keyword_selects_only_lines_that_hold_it_as_written() -> None:
+    """`SK` exact: `SKa1` is searched, `task` and `sk` are not, though the pattern alone would match them."""
+    rules = _rules([["SK"], ["sk"]], exact=frozenset({0}))
+    found = engine.check(rules, _commit(["t = task", "k = SKa1"]), AgentVerdict()).findings
+    assert sorted((f.rule_id, f.line, f.match) for f in found) == [("r0", 2, "SK"), ("r1", 1, "sk"), ("r1", 2, "SK")]
+    assert engine.check(rules[:1], _commit(["t = task", "k = sk"]), AgentVerdict()).findings == ()
+
+
+def test_the_keyword_set_agrees_with_each_rules_own_keywords_in_either_case_mode() -> None:
+    rng = random.Random(20)
+    words = [["".join(rng.choice("abAB_") for _ in range(rng.randint(2, 3))) for _ in range(2)] for _ in range(60)]
+    exact = frozenset(range(0, 60, 2))
+    rules = _rules(words, exact)
+    index = engine.KeywordIndex(rules)
+    for _ in range(20):
+        lines = ["".join(rng.choice("abAB_ ") for _ in range(30)) for _ in range(4)]
+        text = "\n".join(lines)
+        (f,) = _commit(lines).files
+        expected = {
+            id(r)
+            for i, (r, ws) in enumerate(zip(rules, words, strict=True))
+            if any((w in text) if i in exact else (w.lower() in text.lower()) for w in ws)
+        }
         assert index.rules_in(f, removed=False) == expected

@@ -27,7 +27,7 @@ def test_skipped_windows_keep_the_line_numbers_of_the_windows_read() -> None:
     hunks += f"@@ -0,0 +50000 @@\n+{KEY}\n"
     change = FileChange(status="A", path="big.txt", patch=hunks.encode())
     every = [ln for ln in change.lines() if KEY in ln.text]
-    only_hits = [ln for ln in change.lines(within=lambda text: KEY in text) if KEY in ln.text]
+    only_hits = [ln for ln in change.lines(within=lambda text: KEY.encode() in text) if KEY in ln.text]
     assert every == only_hits and [ln.number for ln in every] == [50000]
-    numbered = {ln.text: ln.number for ln in change.lines(within=lambda text: "line 30001 " in text)}
+    numbered = {ln.text: ln.number for ln in change.lines(within=lambda text: b"line 30001 " in text)}
     assert numbered["line 30001 padding"] == 30001

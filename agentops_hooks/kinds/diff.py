@@ -67,7 +67,11 @@ def _check_entropy(value: Any, compiled: Compiled, where: str) -> None:
             )
 
 
-LINE_PATTERN = (Param("pattern", form=Form.LINE_REGEX), Param("keywords", (), Form.KEYWORDS))  # added/removed-pattern
+LINE_PATTERN = (  # added/removed-pattern; `keywords-case` is read where `keywords` is compiled (rulespec)
+    Param("pattern", form=Form.LINE_REGEX),
+    Param("keywords", (), Form.KEYWORDS),
+    Param("keywords-case", "any"),
+)
 ADDED_PATTERN = (
     *LINE_PATTERN,
     Param("secret-group", check=_check_group),
@@ -95,12 +99,13 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
     for change in commit.files:
         if (change.binary and rule.exemptible) or not rule.selects(change.path):  # binaries hide no secret
             continue
-        # one search over the file's lines joined rules most files out; only a hit looks line by line,
-        # and in a large file only in the pieces that hit
-        def hit(text: str) -> bool:
+        # one search over the file's lines joined (as UTF-8: searched as they are, never encoded
+        # again) rules most files out; only a hit looks line by line, and in a large file only in
+        # the pieces that hit
+        def hit(text: bytes) -> bool:
             return (keywords is None or keywords.search(text) is not None) and whole.search(text) is not None
 
-        if not any(hit(t) for t in change.texts(removed)):
+        if not any(hit(t) for t in change.utf8(removed)):
             continue
         large = change.reread is not None or len(change.patch) > WINDOW
         for line in change.lines(removed, hit if large else None):
@@ -173,10 +178,24 @@ class _Secret:
         return minimum is None or entropy(value) >= minimum
 
 
+_SEEN: dict[tuple[int, str], tuple[Any, bool]] = {}  # (glob set's id, path) → (the glob set, forbidden)
+_SEEN_MAX = 1 << 15
+
+
 def _forbidden(names: Any, path: str) -> bool:
-    """A forbidden name in any case: `KEY.P12` is a `*.p12` keystore too."""
+    """A forbidden name in any case: `KEY.P12` is a `*.p12` keystore too.
+
+    Remembered per glob set and path: a history names the same paths commit after commit, and each
+    answer is every glob of the set tried twice. The entry holds the set, so its id is not reused."""
+    seen = _SEEN.get((id(names), path))
+    if seen is not None and seen[0] is names:
+        return seen[1]
     lower = path.lower()
-    return bool(names.match_file(path) or (lower != path and names.match_file(lower)))
+    found = bool(names.match_file(path) or (lower != path and names.match_file(lower)))
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[(id(names), path)] = (names, found)
+    return found
 
 
 def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:

@@ -20,7 +20,7 @@ class Form(enum.Enum):
 
     REGEX = 1  # one RE2 pattern (search semantics)
     LINE_REGEX = 2  # REGEX, and the same pattern over a file's lines joined (`(?m)`), as `<name>-text`
-    KEYWORDS = 3  # literals → one case-insensitive RE2 alternation (a prefilter)
+    KEYWORDS = 3  # literals → one RE2 alternation, in any case unless `keywords-case: exact` (a prefilter)
     ANY_OF = 4  # patterns, each proven on its own, → one RE2 alternation (search semantics)
     FULL_REGEXES = 5  # patterns, each matching a whole text in any case
     REGEX_MAP = 6  # key → pattern; keys compared in lower case
