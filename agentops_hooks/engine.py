@@ -160,46 +160,81 @@ class KeywordIndex:
     set takes about a millisecond for 400 keywords, done only when a commit has a file to search.
     """
 
-    __slots__ = ("words", "rules_of", "raw", "_set")
+    __slots__ = ("words", "rules_of", "raw", "scoped", "_general", "_sets", "_selects")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         by_word: dict[tuple[str, bool], set[int]] = {}  # (keyword, as written) → rule ids
+        scoped: list[Rule] = []  # the keyword rules that look only at some paths (`paths.include`)
         for r in rules:
-            if r.kind in LINE_KINDS:
+            if r.kind in LINE_KINDS and r.param("keywords"):
                 exact = r.param("keywords-case") == "exact"
-                for word in r.param("keywords") or ():
+                for word in r.param("keywords"):
                     by_word.setdefault((word, exact), set()).add(id(r))
+                if r.include is not None:
+                    scoped.append(r)
         self.words = tuple(by_word)
         self.rules_of = tuple(frozenset(by_word[w]) for w in self.words)
         # a keyword within one line is in the patch as git wrote it wherever it is in a line joined
         # (the set searches bytes, the invalid ones skipped): no newline in it, no U+FFFD that only
         # the decoding of an invalid byte makes
         self.raw = not any("\n" in w or "\ufffd" in w for w, _ in self.words)
-        self._set: Any = None
+        self.scoped = tuple(scoped)
+        # Two sets: every keyword, and only those of rules that look at every path. A file that no
+        # scoped rule selects is searched for the second: `:` of a rule for `*secret*.yaml` files
+        # would otherwise send nearly every file of a history to be joined and searched.
+        narrow = {id(r) for r in scoped}
+        self._general = tuple(i for i, ids in enumerate(self.rules_of) if ids - narrow)  # words of the others
+        self._sets: dict[bool, tuple[Any, tuple[frozenset[int], ...]] | None] = {True: None, False: None}
+        self._selects: dict[str, bool] = {}  # path → whether some scoped rule selects it
+
+    def _set_for(self, path: str) -> tuple[Any, tuple[frozenset[int], ...]]:
+        """The keyword set a file at `path` is searched with, and the rule ids of each of its entries."""
+        full = not self.scoped or self._selected(path)
+        found = self._sets[full]
+        if found is None:
+            if full:
+                found = (_keyword_set(self.words), self.rules_of)
+            else:
+                narrow = {id(r) for r in self.scoped}
+                found = (
+                    _keyword_set([self.words[i] for i in self._general]),
+                    tuple(self.rules_of[i] - narrow for i in self._general),
+                )
+            self._sets[full] = found
+        return found
+
+    def _selected(self, path: str) -> bool:
+        hit = self._selects.get(path)
+        if hit is None:
+            if len(self._selects) > 4096:
+                self._selects.clear()
+            hit = self._selects[path] = any(r.selects(path) for r in self.scoped)
+        return hit
 
     def rules_in(self, f: FileChange, removed: bool, held: bool | None = None) -> set[int]:
         """The ids of the rules one of whose keywords the file's added (or removed) lines hold.
 
         `held`: whether the patch as git wrote it holds any keyword (None: not asked yet); a patch
-        in memory that holds none is not joined at all, which is most files of a history."""
-        if self._set is None:
-            self._set = _keyword_set(self.words)
+        in memory that holds none is not joined at all, which is most files of a history. A rule
+        that does not look at the file's path (`paths.include`) is not asked for."""
         if held is None:
             held = self.in_patch(f)
         found: set[int] = set()
         if not held:
             return found
+        keywords, rules_of = self._set_for(f.path)
         for text in f.utf8(removed):
-            for i in self._set.Match(text) or ():
-                found.update(self.rules_of[i])
+            for i in keywords.Match(text) or ():
+                found.update(rules_of[i])
         return found
 
     def in_patch(self, f: FileChange) -> bool:
-        """Whether some keyword may be on a line of the file: False only when its patch, in memory,
-        holds none on any line of either side, nor in a hunk header."""
-        if self._set is None:
-            self._set = _keyword_set(self.words)
-        return f.reread is not None or not self.raw or bool(self._set.Match(f.patch))
+        """Whether some keyword (of a rule that looks at the file's path) may be on a line of the
+        file: False only when its patch, in memory, holds none on any line of either side, nor in a
+        hunk header."""
+        if f.reread is not None or not self.raw:
+            return True
+        return bool(self._set_for(f.path)[0].Match(f.patch))
 
 
 KEYWORDS_MEM = 64 << 20  # RE2's budget for the keyword set's DFA: a set that runs out of it would match nothing

@@ -72,3 +72,26 @@ def test_the_keyword_set_agrees_with_each_rules_own_keywords_in_either_case_mode
             if any((w in text) if i in exact else (w.lower() in text.lower()) for w in ws)
         }
         assert index.rules_in(f, removed=False) == expected
+
+
+def test_a_rule_scoped_to_some_paths_does_not_send_other_files_to_be_searched() -> None:
+    """`:` of a rule for `*secret*.yaml` files: app.py holds it on every line but is not searched for it,
+    a secret manifest is, and another rule's keyword in app.py is still found."""
+    body = (
+        "version: 1\nrules:\n"
+        "  - {id: manifest, kind: added-pattern, description: d, message: m, severity: error,"
+        " keywords: [':'], pattern: 'data:', paths: {include: ['**/*secret*.yaml']}}\n"
+        "  - {id: general, kind: added-pattern, description: d, message: m, severity: error,"
+        " keywords: [token], pattern: 'token'}\n"
+    )
+    manifest, general = rulefile.load_rules("k.yaml", body)[1]
+    index = engine.KeywordIndex([manifest, general])
+    app = FileChange("A", "app.py", patch=patch_of(["data: 1", "x: 2"]))
+    secret = FileChange("A", "k8s/db-secret.yaml", patch=patch_of(["data: 1"]))
+    app_token = FileChange("A", "app.py", patch=patch_of(["data: token"]))
+    assert not index.in_patch(app) and index.rules_in(app, removed=False) == set()
+    assert index.rules_in(secret, removed=False) == {id(manifest)}
+    assert index.rules_in(app_token, removed=False) == {id(general)}
+    commit = Commit(None, Message("m", "m", ""), (app, secret, app_token))
+    found = engine.check([manifest, general], commit, AgentVerdict()).findings
+    assert sorted((f.rule_id, f.path) for f in found) == [("general", "app.py"), ("manifest", "k8s/db-secret.yaml")]
