@@ -88,11 +88,13 @@ def compile_rule(spec: RuleSpec, *, at: Position | None = None, lazy: bool = Fal
     wanted = params
     if spec.allow and any(p.name == "allow" for p in declared):  # the pack-wide list after the rule's own
         wanted = {**params, "allow": [*(params.get("allow") or ()), *spec.allow]}
-    compiled = compile_params(declared, wanted, where, lazy, use_cache)
-    if not lazy:  # lazy: the file was validated, templates too, when its rules were cached
+    if lazy:  # the file was validated, templates too, when its rules were cached: compile on first use
+        compiled = _lazy_compiled(declared, wanted, where, use_cache)
+    else:
+        compiled = compile_params(declared, wanted, where, lazy, use_cache)
         for key in ("message", "hint"):
             check_template(spec.data.get(key, ""), where(key))
-    return _rule(spec, params, compiled, {p.name: p.default for p in declared}, where, use_cache)
+    return _rule(spec, params, compiled, {p.name: p.default for p in declared}, where, use_cache, lazy)
 
 
 class _Where:
@@ -125,6 +127,59 @@ def compile_params(
             if param.check is not None and params.get(param.name) is not None:
                 param.check(params[param.name], compiled, where(param.name))
     return compiled
+
+
+def _lazy_compiled(
+    declared: Iterable[Param], params: Mapping[str, Any], where: Callable[[str], str], use_cache: bool
+) -> Compiled:
+    """A Compiled whose tables are made when a check first reads one: a hook loads every rule, and
+    a stage runs few of them (the commit-msg stage none of the 200 secrets rules on most commits)."""
+    made = _Made(lambda: compile_params(declared, params, where, True, use_cache))
+    return Compiled(_LazyTable(made, "regexes"), _LazyTable(made, "regex_lists"), _LazyTable(made, "regex_maps"), _LazyTable(made, "globsets"))
+
+
+class _Made:
+    """One rule's compiled parameters, made once, on first use."""
+
+    __slots__ = ("make", "value")
+
+    def __init__(self, make: Callable[[], Compiled]) -> None:
+        self.make: Callable[[], Compiled] | None = make
+        self.value: Compiled | None = None
+
+    def get(self) -> Compiled:
+        if self.value is None:
+            assert self.make is not None
+            self.value, self.make = self.make(), None
+        return self.value
+
+
+class _LazyTable(Mapping[str, Any]):
+    """One of Compiled's tables, read through from the rule's compiled parameters when first asked."""
+
+    __slots__ = ("made", "name")
+
+    def __init__(self, made: _Made, name: str) -> None:
+        self.made, self.name = made, name
+
+    def _table(self) -> Mapping[str, Any]:
+        table: Mapping[str, Any] = getattr(self.made.get(), self.name)
+        return table
+
+    def __getitem__(self, key: str) -> Any:
+        return self._table()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._table().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __repr__(self) -> str:
+        return repr(self._table())
 
 
 @frozen
@@ -172,7 +227,7 @@ def _regex_map(name: str, value: Any, o: _Options) -> Made:
 
 
 def _globs(name: str, value: Any, o: _Options) -> Made:
-    yield "globsets", name, globs([g for g in value if g not in PLACEHOLDER_GLOBS], o.where, o.use_cache)
+    yield "globsets", name, globs([g for g in value if g not in PLACEHOLDER_GLOBS], o.where, o.use_cache, o.lazy)
 
 
 _COMPILERS: dict[Form, Callable[[str, Any, _Options], Made]] = {
@@ -193,6 +248,7 @@ def _rule(
     defaults: Mapping[str, Any],
     where: Callable[[str], str],
     use_cache: bool,
+    lazy: bool = False,
 ) -> Rule:
     raw, paths = spec.data, spec.data.get("paths") or {}
     return Rule(
@@ -209,8 +265,8 @@ def _rule(
         redact=raw.get("redact", False),
         params=params,
         compiled=compiled,
-        include=globs(paths["include"], where("paths"), use_cache) if paths.get("include") else None,
-        exclude=globs(paths["exclude"], where("paths"), use_cache) if paths.get("exclude") else None,
+        include=globs(paths["include"], where("paths"), use_cache, lazy) if paths.get("include") else None,
+        exclude=globs(paths["exclude"], where("paths"), use_cache, lazy) if paths.get("exclude") else None,
         examples=raw.get("examples"),
         origin=spec.origin or spec.file,
         pack=spec.pack,
