@@ -42,3 +42,21 @@ def test_a_glob_set_selects_what_its_regexes_select(globs: list[str], parts: lis
 
     assert compile_globs(globs, use_cache=False).match_file(path) is expected
     assert compile_globs(globs, use_cache=False, lazy=True).match_file(path) is expected
+
+
+SIGNATURE_PATTERNS = [
+    r"^noreply@anthropic\.com$", r"Generated with \[?Claude Code", r"\(aider\)\s*$", r"^(\d+\+)?Copilot@users\.noreply\.github\.com$",
+    r"Generated with \[Devin\]\(https://(cli\.)?devin\.ai", r"^devin/\d+-", r"ab?c+d{2}e*f", r"x[ab]yz|q", r"(?i)clau(de)?\b",
+]  # fmt: skip
+TEXTS = ["noreply@anthropic.com", "NoReply@Anthropic.COM", "Generated with Claude Code", "Generated with [Claude Code]",
+         "x (aider)  ", "123+copilot@users.noreply.github.com", "Generated with [Devin](https://devin.ai", "devin/12-x",
+         "acccddf", "abcdde", "xayz", "q", "clau", "claude", "Noreply@anthropic.com\u212a", "a\u017fb"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SIGNATURE_PATTERNS), st.lists(st.sampled_from(TEXTS), min_size=1, max_size=3))
+def test_a_signature_answers_as_its_regex_does(pattern: str, parts: list[str]) -> None:
+    from agentops_hooks.agents.signatures import _Lazy
+
+    text = " ".join(parts)
+    assert bool(_Lazy(pattern).search(text)) is bool(re.search(pattern, text, re.IGNORECASE))
