@@ -80,6 +80,7 @@ def load(
 ) -> Config:
     """Read the config (or the defaults) and everything it extends into one Config."""
     loader = _Loader(trust_cache, toplevel, source or WorkTree(toplevel))
+    listed = nested.listing(loader.source) if toplevel else None  # git lists them while the packs load
     if path is None:
         top = _File({"version": 1, "extends": list(DEFAULT_EXTENDS)})
         specs = loader.resolve("(defaults)", top, os.getcwd(), set())
@@ -89,7 +90,7 @@ def load(
     _no_skips_on_strict(specs)
     # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
     rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
-    judged = nested.layered(loader, specs, rules, trust_cache) if toplevel else rules
+    judged = nested.layered(loader, specs, rules, trust_cache, listed) if toplevel else rules
     return replace(_settings(path, top.doc, trust_cache, rules, specs, loader), judged=() if judged is rules else judged)
 
 

@@ -6,9 +6,10 @@ sit inside the hook that needs them, and agent-hook imports neither the rules no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from agentops_hooks.boundary import say
@@ -26,6 +27,11 @@ def staged(opts: Options, hook: bool = False, paths: tuple[str, ...] = ()) -> in
     Outside a commit (`pre-commit run`, `--all-files`), the files pre-commit names are checked
     whole, as their content is staged: a linter's habit, and no false green on `--all-files`.
     """
+    with _prefetched(enabled=not paths):
+        return _staged(opts, hook, paths)
+
+
+def _staged(opts: Options, hook: bool, paths: tuple[str, ...]) -> int:
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
@@ -70,16 +76,33 @@ def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> C
 
 def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
-    from agentops_hooks import hookchecks
-    from agentops_hooks.context import environ, open_context
-    from agentops_hooks.outputs import write_outputs
-
     require_file(message_file)
-    env = environ()
-    ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = hookchecks.commit_msg(ctx, message_file, _editing(env))
+    with _prefetched():
+        from agentops_hooks import hookchecks
+        from agentops_hooks.context import environ, open_context
+        from agentops_hooks.outputs import write_outputs
+
+        env = environ()
+        ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+        result = hookchecks.commit_msg(ctx, message_file, _editing(env))
     note = f"commit refused (your message is kept in {message_file})"
     return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
+
+
+@contextlib.contextmanager
+def _prefetched(enabled: bool = True) -> Iterator[None]:
+    """The git commands a commit hook runs, started before it imports its rules (git answers on
+    another core meanwhile); whatever the run did not take is ended when it leaves."""
+    from agentops_hooks.gitrepo import plumbing
+    from agentops_hooks.names import CONFIG_FILE, GIT_SETTINGS
+
+    args = plumbing.REPO_INFO, plumbing.tracked_args(CONFIG_FILE), plumbing.config_args(*GIT_SETTINGS), plumbing.STAGED_DIFF
+    if enabled:
+        plumbing.prefetch(*args)
+    try:
+        yield
+    finally:
+        plumbing.forget_prefetched()
 
 
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None, guard_asked: bool = False) -> int:
@@ -87,6 +110,11 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None, gua
     (or, when the reference-transaction guard will judge the commit, there: one judgement per commit)."""
     if not guard_asked and leaves_to_guard(message_file):
         return ExitCode.OK
+    with _prefetched(enabled=_editing(os.environ) is False):  # final: judged here, as commit-msg would
+        return _prepare_commit_msg(opts, message_file, source)
+
+
+def _prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
