@@ -83,22 +83,36 @@ def compile_rule(spec: RuleSpec, *, at: Position | None = None, lazy: bool = Fal
     `at` gives positions for error messages; `use_cache`: globs may come from the translation cache
     (not in `ci`, which trusts no cache)."""
     where = _Where(spec, at)
-    declared = KINDS[spec.kind].params
-    params = {k: v for k, v in spec.data.items() if k not in COMMON_KEYS}
-    wanted = params
-    if spec.allow and any(p.name == "allow" for p in declared):  # the pack-wide list after the rule's own
-        wanted = {**params, "allow": [*(params.get("allow") or ()), *spec.allow]}
+    kind = spec.kind
+    declared = KINDS[kind].params
+    params = {k: v for k, v in spec.data.items() if k not in _COMMON}
     if lazy:  # the file was validated, templates too, when its rules were cached: compile on first use
-        compiled = _lazy_compiled(declared, wanted, where, use_cache)
+        compiled = _lazy_compiled(declared, lambda: _wanted(spec, declared, params), where, use_cache)
     else:
-        compiled = compile_params(declared, wanted, where, lazy, use_cache)
+        compiled = compile_params(declared, _wanted(spec, declared, params), where, lazy, use_cache)
         for key in ("message", "hint"):
             check_template(spec.data.get(key, ""), where(key))
-    return _rule(spec, params, compiled, {p.name: p.default for p in declared}, where, use_cache, lazy)
+    defaults = _DEFAULTS.get(kind)
+    if defaults is None:
+        defaults = _DEFAULTS[kind] = {p.name: p.default for p in declared}  # shared: checks only read it
+    return _rule(spec, params, compiled, defaults, where, use_cache, lazy)
+
+
+_COMMON = frozenset(COMMON_KEYS)
+_DEFAULTS: dict[str, dict[str, Any]] = {}  # kind → its parameters' defaults
+
+
+def _wanted(spec: RuleSpec, declared: Iterable[Param], params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The parameters to compile: with the pack-wide `allow` list after the rule's own."""
+    if spec.allow and any(p.name == "allow" for p in declared):
+        return {**params, "allow": [*(params.get("allow") or ()), *spec.allow]}
+    return params
 
 
 class _Where:
     """`FILE:LINE:COL: rule 'ID': 'KEY'`, what an error about a key of the rule starts with."""
+
+    __slots__ = ("file", "id", "at")
 
     def __init__(self, spec: RuleSpec, at: Position | None) -> None:
         self.file, self.id, self.at = spec.file, spec.id, at
@@ -130,11 +144,11 @@ def compile_params(
 
 
 def _lazy_compiled(
-    declared: Iterable[Param], params: Mapping[str, Any], where: Callable[[str], str], use_cache: bool
+    declared: Iterable[Param], params: Callable[[], Mapping[str, Any]], where: Callable[[str], str], use_cache: bool
 ) -> Compiled:
     """A Compiled whose tables are made when a check first reads one: a hook loads every rule, and
     a stage runs few of them (the commit-msg stage none of the 200 secrets rules on most commits)."""
-    made = _Made(lambda: compile_params(declared, params, where, True, use_cache))
+    made = _Made(lambda: compile_params(declared, params(), where, True, use_cache))
     return Compiled(_LazyTable(made, "regexes"), _LazyTable(made, "regex_lists"), _LazyTable(made, "regex_maps"), _LazyTable(made, "globsets"))
 
 
