@@ -244,11 +244,15 @@ def resolve(rev: str, cwd: str | None = None) -> str:
     return out.decode().strip()
 
 
+def log_args(revs: list[str], include_merges: bool = False) -> tuple[str, ...]:
+    """The arguments of `log_blocks(revs, include_merges)`."""
+    merges = "--diff-merges=first-parent" if include_merges else "--no-merges"
+    return ("log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS, merges, *revs, "--")
+
+
 def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
     """One `git log` process (oldest first), its output streamed in blocks as git writes them."""
-    args = ["git", *HARDEN, "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
-    args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
-    return stream([*args, *revs, "--"], cwd, "log")
+    return stream(["git", *HARDEN, *log_args(revs, include_merges)], cwd, "log")
 
 
 def rev_list(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> IO[bytes]:
@@ -339,4 +343,4 @@ def _widen(fd: int) -> None:
         except OSError:  # above /proc/sys/fs/pipe-max-size: the default pipe works, a little slower
             pass
 
-__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "started", "prefetch", "forget_prefetched", "unnamed_file", "REPO_INFO", "STAGED_DIFF", "config_args", "tracked_args", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "rev_list", "listed_log_blocks", "stream"]
+__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "started", "prefetch", "forget_prefetched", "unnamed_file", "REPO_INFO", "STAGED_DIFF", "config_args", "tracked_args", "log_args", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "rev_list", "listed_log_blocks", "stream"]
