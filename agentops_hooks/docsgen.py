@@ -2,7 +2,7 @@
 and the packs' prebuilt files (prebuilt.py), validated here so that no hook run validates them.
 
 `python -m agentops_hooks.docsgen > docs/packs.md`, `python -m agentops_hooks.docsgen rules > docs/rules.md`,
-or `python -m agentops_hooks.docsgen --write` to rewrite both and `agentops_hooks/prebuilt/*.json`;
+or `python -m agentops_hooks.docsgen --write` to rewrite both and `agentops_hooks/prebuilt/*`;
 tests check that all of them are current.
 """
 
@@ -310,7 +310,8 @@ def prebuilt_files() -> dict[str, str]:
     out = {}
     for name in packs.builtin_names():
         with open(packs.builtin_path(name), "rb") as f:
-            out[f"{name}.json"] = prebuilt.build(name, f.read())
+            for part, text in prebuilt.build(name, f.read()).items():
+                out[f"{name}.{part}"] = text
     return out
 
 
@@ -324,12 +325,12 @@ def write(root: Path) -> list[Path]:
     folder = root / "agentops_hooks" / "prebuilt"
     folder.mkdir(exist_ok=True)
     made = prebuilt_files()
-    for old in folder.glob("*.json"):
+    for old in folder.glob("*.*"):
         if old.name not in made:  # a pack removed: its prebuilt file goes with it
             old.unlink()
     for name, text in made.items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))  # as made: the digests are of these bytes
         written.append(path)
     return written
 

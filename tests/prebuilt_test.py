@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentops_hooks import config, docsgen, packs, prebuilt, rulefile
+from agentops_hooks.errors import FatalError
 from agentops_hooks.hashing import digest
 from tests.testing import ROOT, commit, git, run_cli, write
 
@@ -22,9 +23,10 @@ BAD_MESSAGE = "did stuff\n\nAssisted-by: Claude <noreply@anthropic.com>\n"  # an
 
 def test_each_prebuilt_file_is_what_validating_its_pack_gives_now() -> None:
     made = docsgen.prebuilt_files()
-    on_disk = {p.name: p.read_text("utf-8") for p in (ROOT / "agentops_hooks" / "prebuilt").glob("*.json")}
+    on_disk = {p.name: p.read_text("utf-8") for p in (ROOT / "agentops_hooks" / "prebuilt").iterdir()}
+    names = [f"{n}.{part}" for n in packs.builtin_names() for part in ("json", "examples")]
 
-    assert sorted(on_disk) == sorted(made) == sorted(f"{n}.json" for n in packs.builtin_names()), REGENERATE
+    assert sorted(on_disk) == sorted(made) == sorted(names), REGENERATE
     for name, text in made.items():
         assert on_disk[name] == text, f"agentops_hooks/prebuilt/{name} is out of date; {REGENERATE}"
 
@@ -35,7 +37,7 @@ def test_the_prebuilt_data_is_the_validated_yaml_with_its_examples() -> None:
 
     assert ready is not None
     assert rulefile.plain(ready) == rulefile.load_text("secrets.yaml", source.decode("utf-8"))
-    text = Path(prebuilt.path("secrets")).read_text("utf-8")
+    text = Path(prebuilt.path("secrets")).read_text("utf-8") + Path(prebuilt.path("secrets", "examples")).read_text("utf-8")
     fakes = [leaf for r in ready["rules"] for leaf in _strings(dict(r["examples"]).get("fail")) if len(leaf) >= 20]
     assert len(fakes) > 20 and not [f for f in fakes if f in text]  # the fake keys are not spelled out
     assert prebuilt.doc("secrets", source + b"# edited\n") is None  # other bytes: validated as any file is
@@ -78,7 +80,7 @@ def test_a_repositorys_own_prebuilt_file_is_never_read(git_repo: Path) -> None:
     """A repository ships a "prebuilt" core that has no rules, beside the package's paths and its own
     copy of the pack: the package's rules still judge, and its own copy is validated."""
     core = Path(packs.builtin_path("core")).read_bytes()
-    forged = prebuilt.render("core", core, {"version": 1, "rules": []})
+    forged = prebuilt.render("core", core, {"version": 1, "rules": []})["json"]
     for place in ("agentops_hooks/prebuilt/core.json", "prebuilt/core.json", "core.json", "builtin:core.json"):
         write(place, forged)
     write(".agentops.yaml", "version: 1\nextends: [builtin:core]\n")
@@ -89,7 +91,7 @@ def test_a_repositorys_own_prebuilt_file_is_never_read(git_repo: Path) -> None:
 
     # a local file named like the pack, whose forged prebuilt file records its own digest
     write("builtin:core", BROKEN_RULE)
-    fake = prebuilt.render("core", BROKEN_RULE.encode(), {"version": 1, "rules": []})
+    fake = prebuilt.render("core", BROKEN_RULE.encode(), {"version": 1, "rules": []})["json"]
     for place in ("agentops_hooks/prebuilt/core.json", "prebuilt/core.json"):
         write(place, fake)
     write(".agentops.yaml", "version: 1\nextends: ['./builtin:core']\n")
@@ -115,5 +117,19 @@ def test_a_prebuilt_file_records_what_it_was_made_from() -> None:
     head = json.loads(Path(prebuilt.path("core")).read_text("utf-8").split("\n", 1)[0])
     source = Path(packs.builtin_path("core")).read_bytes()
 
-    assert head == {"pack": "core", "format": prebuilt.FORMAT, "source": digest(source), "rules": head["rules"]}
+    shelf = Path(prebuilt.path("core", "examples")).read_bytes()
+
+    assert head == {"pack": "core", "format": prebuilt.FORMAT, "source": digest(source), "rules": 9, "examples": digest(shelf)}
     assert head["rules"] == len(rulefile.load_text("core.yaml", source.decode("utf-8"))["rules"])
+
+
+def test_examples_that_are_not_the_packs_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for part in ("json", "examples"):
+        shutil.copy(prebuilt.path("core", part), tmp_path / f"core.{part}")
+    (tmp_path / "core.examples").write_bytes(Path(prebuilt.path("secrets", "examples")).read_bytes())
+    monkeypatch.setattr(prebuilt, "FOLDER", str(tmp_path))
+    ready = prebuilt.doc("core", Path(packs.builtin_path("core")).read_bytes())
+
+    assert ready is not None  # the rules load; their examples are read only when asked for
+    with pytest.raises(FatalError, match="not the examples of builtin:core"):
+        dict(ready["rules"][0]["examples"])
