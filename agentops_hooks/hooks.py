@@ -6,17 +6,16 @@ sit inside the hook that needs them, and agent-hook imports neither the rules no
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
 from agentops_hooks.boundary import say
 from agentops_hooks.errors import ExitCode, UsageError
-from agentops_hooks.values import replace
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: prepare-commit-msg's shortcut needs none
 if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook never needs them
+    from collections.abc import Mapping
+
     from agentops_hooks.model import CommitResult
     from agentops_hooks.outputs import Options
 
@@ -27,8 +26,11 @@ def staged(opts: Options, hook: bool = False, paths: tuple[str, ...] = ()) -> in
     Outside a commit (`pre-commit run`, `--all-files`), the files pre-commit names are checked
     whole, as their content is staged: a linter's habit, and no false green on `--all-files`.
     """
-    with _prefetched(enabled=not paths):
+    _prefetch(enabled=not paths)
+    try:
         return _staged(opts, hook, paths)
+    finally:
+        _forget()
 
 
 def _staged(opts: Options, hook: bool, paths: tuple[str, ...]) -> int:
@@ -63,6 +65,8 @@ def _anything_staged() -> bool:
 
 def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:
     """At pre-commit time an exemption may still come with the message: only unwaivable errors block."""
+    from agentops_hooks.values import replace
+
     findings = tuple(
         replace(
             f, severity="warning", message=f"{f.message} (commit-msg will refuse this unless the message exempts it)"
@@ -77,7 +81,8 @@ def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> C
 def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
     require_file(message_file)
-    with _prefetched():
+    _prefetch()
+    try:
         from agentops_hooks import hookchecks
         from agentops_hooks.context import environ, open_context
         from agentops_hooks.outputs import write_outputs
@@ -85,24 +90,29 @@ def commit_msg(opts: Options, message_file: str) -> int:
         env = environ()
         ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
         result = hookchecks.commit_msg(ctx, message_file, _editing(env))
+    finally:
+        _forget()
     note = f"commit refused (your message is kept in {message_file})"
     return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
 
 
-@contextlib.contextmanager
-def _prefetched(enabled: bool = True) -> Iterator[None]:
+def _prefetch(enabled: bool = True) -> None:
     """The git commands a commit hook runs, started before it imports its rules (git answers on
-    another core meanwhile); whatever the run did not take is ended when it leaves."""
+    another core meanwhile); `_forget` ends whatever the run did not take."""
+    if not enabled:
+        return
     from agentops_hooks.gitrepo import plumbing
     from agentops_hooks.names import CONFIG_FILE, GIT_SETTINGS
 
-    args = plumbing.REPO_INFO, plumbing.tracked_args(CONFIG_FILE), plumbing.config_args(*GIT_SETTINGS), plumbing.STAGED_DIFF
-    if enabled:
-        plumbing.prefetch(*args)
-    try:
-        yield
-    finally:
-        plumbing.forget_prefetched()
+    plumbing.prefetch(
+        plumbing.REPO_INFO, plumbing.tracked_args(CONFIG_FILE), plumbing.config_args(*GIT_SETTINGS), plumbing.STAGED_DIFF
+    )
+
+
+def _forget() -> None:
+    from agentops_hooks.gitrepo import plumbing
+
+    plumbing.forget_prefetched()
 
 
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None, guard_asked: bool = False) -> int:
@@ -110,8 +120,11 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None, gua
     (or, when the reference-transaction guard will judge the commit, there: one judgement per commit)."""
     if not guard_asked and leaves_to_guard(message_file):
         return ExitCode.OK
-    with _prefetched(enabled=_editing(os.environ) is False):  # final: judged here, as commit-msg would
+    _prefetch(enabled=_editing(os.environ) is False)  # final: judged here, as commit-msg would
+    try:
         return _prepare_commit_msg(opts, message_file, source)
+    finally:
+        _forget()
 
 
 def _prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:

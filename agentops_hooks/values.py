@@ -9,11 +9,21 @@ frozen, `__init__` with defaults, equality and hash by field, a repr) from one c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (and re): the hook entry stays free of it
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:
+
+    def dataclass_transform(**_: object) -> object:
+        """What type checkers read on `frozen` (typing's is a no-op at run time too)."""
+        return lambda f: f
+
+
 _MISSING: Any = object()
 
 
