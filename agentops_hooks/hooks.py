@@ -158,19 +158,43 @@ def _guard_will_judge(env: Mapping[str, str]) -> bool:
     """
     if env.get("AGENTOPS_GUARD") == "off" or "GIT_INDEX_FILE" not in env:
         return False
-    import subprocess
-
     from agentops_hooks.guard import install
 
+    out = _git_stdout("rev-parse", "--absolute-git-dir", "--show-toplevel", "--git-path", f"hooks/{install.HOOK}")
     try:
-        args = ("git", "rev-parse", "--absolute-git-dir", "--show-toplevel", "--git-path", f"hooks/{install.HOOK}")
-        proc = subprocess.run(args, capture_output=True, check=True)  # not gitrepo: its import costs more than this
-        git_dir, toplevel, hook = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:3]
+        if out is None:
+            return False
+        git_dir, toplevel, hook = out.decode("utf-8", "surrogateescape").splitlines()[:3]
         with open(os.path.join(git_dir, "HEAD"), encoding="utf-8", errors="replace") as f:
             on_branch = f.read().startswith("ref: refs/heads/")
-    except (subprocess.CalledProcessError, OSError, ValueError):
+    except (OSError, ValueError):
         return False
     return on_branch and not _may_stamp(toplevel) and install.will_run(os.path.abspath(hook))
+
+
+def _git_stdout(*args: str) -> bytes | None:
+    """git's output, None when it fails or cannot start. Spawned with os.posix_spawnp, not
+    subprocess (nor gitrepo): subprocess's imports (locale, re, threading, signal) cost this
+    shortcut more than git itself."""
+    spawn = getattr(os, "posix_spawnp", None)
+    if spawn is None:  # pragma: no cover - a platform without posix_spawn
+        import subprocess
+
+        proc = subprocess.run(("git", *args), capture_output=True)
+        return proc.stdout if proc.returncode == 0 else None
+    read, write = os.pipe()  # both close on exec: git keeps only the copy on its stdout
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, write, 1), (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+        pid = spawn("git", ["git", *args], os.environ, file_actions=actions)
+    except OSError:
+        os.close(read)
+        return None
+    finally:
+        os.close(write)
+    with os.fdopen(read, "rb") as f:
+        out = f.read()
+    _, status = os.waitpid(pid, 0)
+    return out if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _may_stamp(root: str) -> bool:
