@@ -1,7 +1,8 @@
 """History judged as it streams: every commit on its own, then what range rules found about the whole.
 
-Results are light (paths and counts, no lines) unless `keep_lines`: a consumer that reads each
-result and drops it may take them whole. Memory stays flat whatever the history size.
+Results are light (paths and counts, no lines; or what a `lighten` of the caller's keeps) unless
+`keep_lines`: a consumer that reads each result and drops it may take them whole. Memory stays
+flat whatever the history size.
 
 A long range is judged by several processes at once (`parallel`): git's diff work and ours both
 spread over the machine's CPUs, while the results still come out one at a time, oldest first.
@@ -27,20 +28,26 @@ BLOCK = 64  # commits a worker judges in a row before the next worker's turn
 PARALLEL_MIN = 512  # fewer commits than this are judged in this process (a worker costs a fork and a git)
 
 Summarize = Callable[[CommitResult], CommitSummary]
+Lighten = Callable[[CommitResult], CommitResult]
 
 
 def commits(
-    ctx: Context, revs: list[str], keep_lines: bool = False, seen: Callable[[CommitResult], None] | None = None
+    ctx: Context,
+    revs: list[str],
+    keep_lines: bool = False,
+    seen: Callable[[CommitResult], None] | None = None,
+    lighten: Lighten = light,
 ) -> Iterator[CommitResult]:
     """Every commit of the range judged on its own, streamed oldest first; `seen` gets each whole result.
 
-    Light results of a long range come from forked workers (`parallel`), as in `history`.
+    Light results (`lighten`: what of a whole result is kept, in the process that judged it) of
+    a long range come from forked workers (`parallel`), as in `history`.
     """
     ctx = ctx.judging(revs)  # signed approvals are looked up in the range
     listing, jobs = _partition(ctx, revs, keep_lines or seen is not None)
     if listing is not None:
-        return (result for result, _ in parallel(ctx, listing, jobs, None))
-    return (result for result, _ in _judged(ctx, revs, keep_lines, seen, None))
+        return (result for result, _ in parallel(ctx, listing, jobs, None, lighten))
+    return (result for result, _ in _judged(ctx, revs, keep_lines, seen, None, lighten))
 
 
 def history(ctx: Context, revs: list[str], keep_lines: bool = False) -> Iterator[CommitResult | RangeFindings]:
@@ -102,8 +109,9 @@ def _judged(
     keep_lines: bool,
     seen: Callable[[CommitResult], None] | None,
     summarize: Summarize | None,
+    lighten: Lighten = light,
 ) -> Iterator[tuple[CommitResult, CommitSummary | None]]:
-    """Each commit judged in this process: (result, light unless keep_lines; its summary when asked)."""
+    """Each commit judged in this process: (result, lightened unless keep_lines; its summary when asked)."""
     sizes = blob_sizes(ctx)
     branch = ci.branch(environ())
     notes = agents.open_notes(ctx.repo.toplevel)  # attribution notes, listed once for the whole range
@@ -115,7 +123,7 @@ def _judged(
             if seen is not None:
                 seen(result)
             summary = summarize(result) if summarize is not None else None
-            yield (result if keep_lines else light(result)), summary
+            yield (result if keep_lines else lighten(result)), summary
     finally:
         if sizes:
             sizes.close()
@@ -140,13 +148,13 @@ def _parallel_min() -> int:
 
 
 def parallel(
-    ctx: Context, listing: IO[bytes], jobs: int, summarize: Summarize | None
+    ctx: Context, listing: IO[bytes], jobs: int, summarize: Summarize | None, lighten: Lighten = light
 ) -> Iterator[tuple[CommitResult, CommitSummary | None]]:
     """The commits listed (one sha a line, a file) judged by `jobs` forked workers, yielded in that order.
 
     Worker k judges blocks k, k + jobs, … of BLOCK commits with its own `git log` of exactly those
-    commits (its share of the list, written to a file of its own), and writes each (light result,
-    summary) to its pipe as it goes; this process reads the blocks back in turn, checking each
+    commits (its share of the list, written to a file of its own), and writes each (result as
+    `lighten` leaves it, summary) to its pipe as it goes; this process reads the blocks back in turn, checking each
     sha against the list read again. A worker blocks when its pipe is full, so memory stays flat.
     A worker that fails or stops early is an error naming why, never a shorter result.
     """
@@ -160,7 +168,7 @@ def parallel(
             pid = os.fork()
             if pid == 0:  # the worker
                 os.close(read_fd)
-                _work(ctx, share, summarize, write_fd)
+                _work(ctx, share, summarize, lighten, write_fd)
             os.close(write_fd)
             workers.append((pid, os.fdopen(read_fd, "rb", buffering=1 << 16)))
         listing.seek(0)
@@ -211,13 +219,13 @@ def _receive(pipe: IO[bytes]) -> tuple[str, object]:
     return item  # type: ignore[no-any-return]
 
 
-def _work(ctx: Context, share: IO[bytes], summarize: Summarize | None, fd: int) -> None:
+def _work(ctx: Context, share: IO[bytes], summarize: Summarize | None, lighten: Lighten, fd: int) -> None:
     """In the forked worker: judge these commits, write each result to `fd`, and exit (never return)."""
     code = 0
     try:
         with os.fdopen(fd, "wb", buffering=1 << 16) as out:
             try:
-                for result, summary in _judged(ctx, share, False, None, summarize):
+                for result, summary in _judged(ctx, share, False, None, summarize, lighten):
                     pickle.dump(("ok", (result, summary)), out, protocol=pickle.HIGHEST_PROTOCOL)
             except FatalError as e:
                 pickle.dump(("error", str(e)), out)

@@ -12,6 +12,12 @@ and its own peak RSS (`VmHWM`). The machine's load average is printed before and
     .venv/bin/python benchmarks/history_floors.py                    # the pip corpus, all rows
     .venv/bin/python benchmarks/history_floors.py --busy             # the same with one core taken
     .venv/bin/python benchmarks/history_floors.py --synthetic 100000 --rows range  # small commits
+    .venv/bin/python benchmarks/history_floors.py --scaling 1000,10000,100000 --runs 3  # the scaling table
+
+`--scaling` builds each synthetic history in turn, measures `range` on it as above, and ends with
+one table: wall and CPU against `git log -p`, our own CPU against git's, and our peak RSS (the
+parent, the largest forked worker, and one process) with its change from the smallest history.
+gitleaks is measured when it is on PATH; otherwise its row says it is unavailable.
 """
 
 from __future__ import annotations
@@ -32,17 +38,24 @@ from common import CORPUS, ENV, git, tool
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from agentops_hooks.gitrepo.plumbing import DIFF_ARGS, HARDEN, LOG_FORMAT  # noqa: E402
 
-SELF = (  # agentops-check in this process; at exit it reports its own CPU and peak RSS on stderr
-    "import atexit, resource, sys\n"
-    "def report():\n"
+SELF = (  # agentops-check in this process; at exit it (and each forked worker) reports CPU and peak RSS on stderr
+    "import atexit, os, resource, sys\n"
+    "def report(who='SELF'):\n"
     "    ru = resource.getrusage(resource.RUSAGE_SELF)\n"
     "    with open('/proc/self/status') as f:\n"
     "        kb = next(int(ln.split()[1]) for ln in f if ln.startswith('VmHWM:'))\n"
-    "    sys.stderr.write(f'\\nAGENTOPS-SELF {ru.ru_utime + ru.ru_stime} {kb}\\n')\n"
+    "    os.write(2, f'\\nAGENTOPS-{who} {ru.ru_utime + ru.ru_stime} {kb}\\n'.encode())\n"
     "atexit.register(report)\n"
+    "parent, exit_ = os.getpid(), os._exit\n"
+    "def worker_exit(code):  # a forked worker ends with os._exit, past atexit\n"
+    "    if os.getpid() != parent:\n"
+    "        report('WORKER')\n"
+    "    exit_(code)\n"
+    "os._exit = worker_exit\n"
     "from agentops_hooks.entry import main\n"
     "raise SystemExit(main(sys.argv[1:]))\n"
 )
+GITLEAKS_UNAVAILABLE = "unavailable: not installed (no Go module proxy here; not on PyPI or Debian)"
 
 
 @dataclass
@@ -51,6 +64,7 @@ class Sample:
     cpu: list[float] = field(default_factory=list)  # the whole process tree
     own_cpu: list[float] = field(default_factory=list)  # agentops-check alone
     rss_mb: list[float] = field(default_factory=list)
+    worker_rss_mb: list[float] = field(default_factory=list)  # the largest forked worker of each run
 
 
 def run_once(argv: Sequence[str], cwd: str, sample: Sample) -> None:
@@ -66,7 +80,11 @@ def run_once(argv: Sequence[str], cwd: str, sample: Sample) -> None:
         proc.returncode = os.waitstatus_to_exitcode(status)
         sample.cpu.append(usage.ru_utime + usage.ru_stime)
         err.seek(0)
-        lines = [ln for ln in err.read().decode(errors="replace").splitlines() if ln.startswith("AGENTOPS-SELF ")]
+        said = err.read().decode(errors="replace").splitlines()
+        lines = [ln for ln in said if ln.startswith("AGENTOPS-SELF ")]
+        workers = [int(ln.split()[2]) / 1024 for ln in said if ln.startswith("AGENTOPS-WORKER ")]
+        if workers:
+            sample.worker_rss_mb.append(max(workers))
         if lines:
             _, cpu, kb = lines[-1].split()
             sample.own_cpu.append(float(cpu))
@@ -93,7 +111,7 @@ def floors(span: Sequence[str]) -> dict[str, list[str]]:
     }
 
 
-def measure(title: str, commands: dict[str, list[str]], cwd: str, runs: int) -> None:
+def measure(title: str, commands: dict[str, list[str]], cwd: str, runs: int) -> dict[str, Sample]:
     print(f"\n== {title}   (load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     samples = {name: Sample() for name in commands}
     names = list(commands)
@@ -115,8 +133,10 @@ def measure(title: str, commands: dict[str, list[str]], cwd: str, runs: int) -> 
             if commands[name][0] == "env":  # one process: its own CPU is all of ours
                 print(f"{'':34} own CPU {own:.3f} s = {own / exact[1]:.2f}x git's CPU with our options; {rss}")
             else:
-                print(f"{'':34} parent's own CPU {own:.3f} s (workers' in the tree's CPU); parent's {rss}")
+                workers = f"; largest worker's {max(s.worker_rss_mb):.1f} MB" if s.worker_rss_mb else ""
+                print(f"{'':34} parent's own CPU {own:.3f} s (workers' in the tree's CPU); parent's {rss}{workers}")
     print(f"(load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} rounds, order rotated each round)")
+    return samples
 
 
 def synthetic(commits: int) -> str:
@@ -142,15 +162,58 @@ def synthetic(commits: int) -> str:
     return root
 
 
+def scaling(sizes: Sequence[int], runs: int) -> None:
+    """`range` over synthetic histories of each size, then one table of how its costs grow."""
+    leaks = shutil.which("gitleaks")
+    rows: list[tuple[int, dict[str, Sample]]] = []
+    for n in sizes:
+        repo = synthetic(n)
+        try:
+            commands = {**floors(["HEAD"]), **both("range", "range", "HEAD", "-f", "json")}
+            if leaks:
+                commands["gitleaks"] = [leaks, "detect", "--no-banner", "--exit-code", "0", "--report-path", os.devnull, "--source", "."]
+            rows.append((n, measure(f"range, a synthetic history of {n:,} small commits", commands, repo, runs)))
+        finally:
+            shutil.rmtree(repo, ignore_errors=True)
+    print(f"\n== scaling: `range HEAD -f json` over synthetic histories ({runs} rounds; medians)")
+    print("| commits | `git log -p` wall / CPU | ours wall (workers; 1 job) | wall / `git log -p` | CPU of the tree / `git log -p`'s (workers; 1 job) | own CPU, 1 job / git's with our options | peak RSS: 1 job; parent; largest worker | RSS vs smallest | gitleaks |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    first = 0.0
+    for n, samples in rows:
+        med = {name: (statistics.median(x.wall), statistics.median(x.cpu)) for name, x in samples.items()}
+        (gw, gc), (ow, oc), (sw, sc) = med["git log -p"], med["agentops-check range"], med["agentops-check range, 1 job"]
+        exact_cpu = med["git, our options"][1]
+        one, par = samples["agentops-check range, 1 job"], samples["agentops-check range"]
+        peaks = [max(one.rss_mb), max(par.rss_mb), max(par.worker_rss_mb, default=0.0)]
+        first = first or max(peaks)
+        leak = f"{med['gitleaks'][0]:.2f} s = {ow / med['gitleaks'][0]:.2f}x ours (workers)" if "gitleaks" in med else GITLEAKS_UNAVAILABLE
+        print(
+            f"| {n:,} | {gw:.2f} s / {gc:.2f} s | {ow:.2f} s; {sw:.2f} s | {ow / gw:.2f}x; {sw / gw:.2f}x "
+            f"| {oc / gc:.2f}x; {sc / gc:.2f}x | {statistics.median(one.own_cpu) / exact_cpu:.2f}x "
+            f"| {peaks[0]:.1f}; {peaks[1]:.1f}; {peaks[2]:.1f} MB | {(max(peaks) / first - 1) * 100:+.1f} % | {leak} |"
+        )
+    print("(RSS: the largest VmHWM of each kind of process over the rounds; the target is at most 80 MB and within 10 % from the smallest history to the largest)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="rounds of alternated runs (default 5)")
     parser.add_argument("--busy", action="store_true", help="keep one CPU-bound process running beside the benchmark")
     parser.add_argument("--synthetic", type=int, default=0, help="a generated history of N small commits instead of pip")
     parser.add_argument("--rows", default="range,report,backtest,last1k,ci200", help="which rows (comma-separated)")
+    parser.add_argument("--scaling", default="", help="synthetic sizes for the scaling table, e.g. 1000,10000,100000")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
+    if args.scaling:
+        try:
+            print(f"agentops-check from {tool('agentops-check')}; {os.cpu_count()} CPUs; {'BUSY: one CPU-bound process running' if busy else 'no extra load started'}")
+            print(f"command: {' '.join(sys.argv)}")
+            scaling([int(n) for n in args.scaling.split(",")], args.runs)
+        finally:
+            if busy:
+                busy.kill()
+        return 0
     if args.synthetic:
         repo = synthetic(args.synthetic)
     else:

@@ -51,6 +51,35 @@ def test_blob_bytes_and_what_has_none(tree_repo: str) -> None:
     assert gitrepo.entry_at("no-such-rev", "rules.yaml") is None
 
 
+def test_a_path_through_a_link_is_the_link_and_names_are_literal(git_repo: Path) -> None:
+    """`dir/x` where `dir` is a symlink or a gitlink is that entry (shorter path); `:(top)` and `*` are names."""
+    write("real/x.yaml", "x: 1\n")
+    write(":(top)x.yaml", "magic: no\n")
+    write("a*.yaml", "star: 1\n")
+    os.symlink("real", "linked")
+    sub = commit("feat: root\n", ("seed", "s\n"))
+    git("add", "-A")
+    git("update-index", "--add", "--cacheinfo", f"160000,{sub},vendored")
+    rev = commit("feat: tree\n")
+    through_link = gitrepo.entry_at(rev, "linked/x.yaml")
+    through_gitlink = gitrepo.entry_at(rev, "vendored/x.yaml")
+    assert through_link is not None and (through_link.path, through_link.mode) == ("linked", gitrepo.SYMLINK)
+    assert through_gitlink is not None and (through_gitlink.path, through_gitlink.data) == ("vendored", None)
+    assert gitrepo.entry_at(rev, "real/missing/x.yaml") is None
+    assert gitrepo.file_at(rev, ":(top)x.yaml") == b"magic: no\n"
+    assert gitrepo.file_at(rev, "x.yaml") is None
+    assert gitrepo.file_at(rev, "a*.yaml") == b"star: 1\n"
+    assert gitrepo.file_at(rev, "a.yaml") is None
+
+
+def test_a_limit_reads_one_byte_past_it(git_repo: Path) -> None:
+    rev = commit("feat: big\n", ("big.txt", "x" * 300_000))
+    entry = gitrepo.entry_at(rev, "big.txt", limit=10)
+    assert entry is not None and entry.data == b"x" * 11
+    whole = gitrepo.entry_at(rev, "big.txt")
+    assert whole is not None and whole.data == b"x" * 300_000
+
+
 def test_merge_base_of_two_branches(git_repo: Path) -> None:
     base = commit("feat: base\n", ("a", "1\n"))
     git("checkout", "-q", "-b", "side")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, git, write
+from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, commit, git, write
 
 # dataclasses brings inspect, ast, dis and tokenize and compiles seven methods per class (values.frozen
 # instead); pathlib brings urllib.parse and ipaddress (os.path instead); datetime for a date (time instead);
@@ -69,3 +69,14 @@ def test_agent_hook_imports_nothing_heavy(staged_repo: Path) -> None:
 
 def test_the_full_cli_is_still_there(staged_repo: Path) -> None:
     assert "click" in _modules(["rules", "list"], staged_repo)
+
+
+def test_ci_reads_the_base_revision_without_gitpython(git_repo: Path) -> None:
+    """The base's config, ignore and baseline files come through git plumbing (GitPython's import cost ci 0.13 s)."""
+    base = commit("chore: the rules\n", (".agentops.yaml", "version: 1\nextends: [builtin:core]\n"), (".agentops-ignore", "# none\n"))
+    commit(f"feat: add run\n\n{GOOD_SECTIONS}\n{CLAUDE}\n", ("app.py", "def run():\n    return 1\n"))
+
+    modules = _modules(["ci", "--base", base], git_repo)
+
+    assert {"agentops_hooks.commands.ci", "agentops_hooks.configfiles", "agentops_hooks.baseline"} <= modules
+    assert [m for m in modules if m == "git" or m.startswith("git.")] == []

@@ -38,6 +38,8 @@ def _commit(i: int) -> tuple[str, str, str]:
     """Commit i's (message, path, added line)."""
     if any(start <= i < start + 3 for start in SPIRALS):
         return f"fix: try {i} at the retry loop\n", "src/retry.py", f"RETRIES = {i}\n"
+    if i + 1 in SPIRALS:  # an agent writes the line the fixes then change: fix-after-agent, for the report
+        return f"feat: the backoff loop {i}\n\n{CLAUDE}\n", "src/retry.py", f"RETRIES = {i}\n"
     if i % 23 == 0:
         return f"feat: config {i}\n\n{GOOD_SECTIONS}\n{CLAUDE}\n", f"src/c{i}.py", f"key = '{AWS_KEY}'\n"
     if i % 17 == 0:
@@ -135,12 +137,16 @@ def test_backtest_in_parallel_counts_what_one_process_counts(repo: Path, tmp_pat
 
 
 def test_report_in_parallel_says_what_one_process_says(repo: Path, tmp_path: Path) -> None:
-    for fmt in ("json", "markdown"):
+    for fmt in ("json", "markdown", "text", "html"):
         one, two = _both(repo, tmp_path, "report", "-f", fmt, "--name", "o/r")
 
         assert one.returncode == 0, one.stderr
         assert two.stdout == one.stdout
-    assert "fix-spiral" in one.stdout or "spiral" in one.stdout.lower()
+        if fmt == "json":
+            doc = json.loads(one.stdout)
+    assert doc["spirals"]
+    (fixed,) = doc["patterns"]["fix_after_agent"]  # mined from the hunks the workers sent back
+    assert fixed["path"] == "src/retry.py" and fixed["count"] == 3 * len(SPIRALS)
 
 
 def test_ci_of_a_long_range_in_parallel_says_what_one_process_says(repo: Path, tmp_path: Path) -> None:
@@ -176,7 +182,11 @@ def test_a_worker_that_dies_is_an_error_never_a_shorter_result(repo: Path, tmp_p
             (sys.executable, "-c", DYING_WORKER, victim, *args), cwd=repo, capture_output=True, text=True, env=env
         )
 
-    for args in (("range", "HEAD", "-f", "json"), ("backtest", "team/rules.yaml", "--format", "json")):
+    for args in (
+        ("range", "HEAD", "-f", "json"),
+        ("backtest", "team/rules.yaml", "--format", "json"),
+        ("report", "-f", "json"),  # the report, too, is judged by the workers
+    ):
         proc = run(*args)
 
         assert proc.returncode == 3, proc.stdout + proc.stderr
@@ -184,6 +194,8 @@ def test_a_worker_that_dies_is_an_error_never_a_shorter_result(repo: Path, tmp_p
         assert len(lines) == 1 and "worker" in lines[0] and "stopped" in lines[0], proc.stderr
         assert "Traceback" not in proc.stderr
         assert '"rules"' not in proc.stdout and "commits_hit" not in proc.stdout  # no partial answer
+        if args[0] == "report":
+            assert proc.stdout == ""  # a report is written once the walk is whole
 
 
 def test_a_worker_that_dies_in_one_process_mode_is_not_reached(repo: Path, tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ def run(opts: Options, base: str | None, squash_too: bool, rules_from: str) -> i
     """Check the CI target; on GitHub Actions without -f, annotations come with the text."""
     env = environ()
     target = ci.detect(env, base)
-    revs = ci_revs(target)
-    rules_rev = gitrepo.resolve(target.base) if rules_from == "base" and target.base else None
+    revs = ci_revs(target)  # [f"{base}..{head}"] with both resolved, when there is a base
+    rules_rev = revs[0].partition("..")[0] if rules_from == "base" and target.base else None
     ctx = open_context(opts.config, env, trust_cache=False, inline_allow=opts.inline_allow, rules_rev=rules_rev)
     if target.base is None:
         say(f"agentops: no base revision for this {target.event or 'run'}: checking {target.head[:12]} only")

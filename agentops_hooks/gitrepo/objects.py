@@ -1,8 +1,8 @@
 """The repository-object layer: GitPython's object model, imported on first use, behind `gitrepo`.
 
-Revisions' trees (blobs and their modes), merge-bases, remotes, one commit's diff, repository
-health, signed approvals. No GitPython object leaves this module: callers get our frozen values.
-Import it as part of `gitrepo` (`gitrepo.entry_at`, …); the hook paths never call it.
+Merge-bases, remotes, one commit's diff, repository health, signed approvals (a revision's
+files are read through plumbing, `trees`). No GitPython object leaves this module: callers get our frozen values.
+Import it as part of `gitrepo` (`gitrepo.merge_base`, …); the hook paths never call it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.gitrepo.plumbing import DIFF_ARGS, HARDEN, git
@@ -21,22 +21,6 @@ if TYPE_CHECKING:
     import git as gitpython
 
     from agentops_hooks.model import Commit
-
-SYMLINK, GITLINK, TREE = "120000", "160000", "040000"  # modes a caller may have to refuse
-
-
-@frozen
-class Entry:
-    """One path of a revision's tree: its mode (git's octal text) and, for a blob, its bytes."""
-
-    path: str
-    mode: str
-    data: bytes | None  # None for a tree or a gitlink (a submodule's commit is not in this repository)
-
-    @property
-    def is_plain_file(self) -> bool:
-        """A regular (or executable) file: not a symlink, a gitlink or a tree."""
-        return self.mode.startswith("100")
 
 
 @contextlib.contextmanager
@@ -50,43 +34,6 @@ def opened(cwd: str | None = None) -> Iterator[gitpython.Repo]:
         raise GitError(f"not a git repository: {os.path.abspath(cwd or '.')} (run inside one, or `git init`)") from None
     with repo:
         yield repo
-
-
-def entry_at(rev: str, path: str, cwd: str | None = None, limit: int | None = None) -> Entry | None:
-    """What a revision's tree holds at `path` (mode and blob bytes), or None when it holds nothing there.
-
-    The path is walked one folder at a time: when something on the way is not a folder (a symlink
-    or a gitlink standing for `dir/`), that entry is returned, its own `path` shorter than the one
-    asked. `limit` reads at most that many bytes and one more, so a caller can refuse a huge blob
-    without holding it.
-    """
-    import git as gitpython
-
-    with opened(cwd) as repo:
-        try:
-            obj: Any = repo.commit(rev).tree
-        except (ValueError, gitpython.BadName, gitpython.BadObject):
-            return None
-        parts = path.split("/")
-        for i, part in enumerate(parts):
-            try:
-                obj = obj[part]
-            except KeyError:
-                return None
-            if obj.type != "tree" and i < len(parts) - 1:
-                break
-        mode = f"{obj.mode:06o}"
-        data = obj.data_stream.read(-1 if limit is None else limit + 1) if obj.type == "blob" else None
-        return Entry("/".join(parts[: i + 1]), mode, data)
-
-
-def file_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
-    """A blob's bytes at a revision (a symlink's are its target), or None when there is no blob there.
-
-    Use `entry_at` where a symlink or gitlink must be refused: this gives a link's target text.
-    """
-    entry = entry_at(rev, path, cwd)
-    return None if entry is None else entry.data
 
 
 def merge_base(a: str, b: str, cwd: str | None = None) -> str:
@@ -212,4 +159,15 @@ def ssh_signers(shas: list[str], allowed_signers: bytes, cwd: str | None = None)
                 found[sha] = m.group(1).decode("utf-8", "replace")
     return found
 
-__all__ = ["SYMLINK", "GITLINK", "TREE", "Entry", "opened", "entry_at", "file_at", "merge_base", "remote_url", "commit", "HookSetup", "hook_setup", "has_revision", "trailer_commits", "ssh_signers"]
+
+__all__ = [
+    "opened",
+    "merge_base",
+    "remote_url",
+    "commit",
+    "HookSetup",
+    "hook_setup",
+    "has_revision",
+    "trailer_commits",
+    "ssh_signers",
+]

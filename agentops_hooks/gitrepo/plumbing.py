@@ -1,10 +1,7 @@
 """git through `subprocess`: the hook paths and streamed history. (GitPython's layer: `objects`.)
 
-- plumbing through `subprocess` for the hook paths and streamed history (`git log`, the staged
-  diff, `cat-file`): GitPython's import alone costs more than a hook's whole budget;
-- GitPython's object model, imported lazily, for the commands where its cost is paid once:
-  revisions' trees (blobs and their modes), merge-bases, remotes, one commit's diff, repository
-  health. No GitPython object leaves this module: callers get our frozen values.
+Plumbing for the hook paths and streamed history (`git log`, the staged diff, `cat-file`):
+GitPython's import alone costs more than a hook's whole budget.
 """
 
 from __future__ import annotations
@@ -12,14 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from agentops_hooks.errors import GitError
 from agentops_hooks.values import frozen
-
-if TYPE_CHECKING:
-
-    pass
 
 DIFF_ARGS = (
     "--text",  # content as git stores it: no attribute (`-diff`, `binary`) and no size makes a file unread
@@ -133,7 +126,8 @@ def started(*args: str, cwd: str | None = None, ok: tuple[int, ...] = (0,)) -> C
 def _reason(stderr: bytes, args: tuple[str, ...]) -> str:
     text = stderr.decode("utf-8", "replace").strip().splitlines()
     lines = [ln for ln in text if ln.startswith(("fatal:", "error:"))] or text or ["failed"]
-    return f"git {args[0]}: {lines[0].removeprefix('fatal: ').removeprefix('error: ')}"
+    name = next((a for a in args if not a.startswith("-")), args[0])  # the command, past git's own options
+    return f"git {name}: {lines[0].removeprefix('fatal: ').removeprefix('error: ')}"
 
 
 def repo_info(cwd: str | None = None) -> RepoInfo:
@@ -343,4 +337,33 @@ def _widen(fd: int) -> None:
         except OSError:  # above /proc/sys/fs/pipe-max-size: the default pipe works, a little slower
             pass
 
-__all__ = ["DIFF_ARGS", "HARDEN", "LOG_FORMAT", "RepoInfo", "git", "started", "prefetch", "forget_prefetched", "unnamed_file", "REPO_INFO", "STAGED_DIFF", "config_args", "tracked_args", "log_args", "repo_info", "config_values", "ident", "branch", "staged_diff", "diff_blocks", "blob_blocks", "BlobSizes", "resolve", "log_blocks", "rev_list", "listed_log_blocks", "stream"]
+
+__all__ = [
+    "DIFF_ARGS",
+    "HARDEN",
+    "LOG_FORMAT",
+    "RepoInfo",
+    "git",
+    "started",
+    "prefetch",
+    "forget_prefetched",
+    "unnamed_file",
+    "REPO_INFO",
+    "STAGED_DIFF",
+    "config_args",
+    "tracked_args",
+    "log_args",
+    "repo_info",
+    "config_values",
+    "ident",
+    "branch",
+    "staged_diff",
+    "diff_blocks",
+    "blob_blocks",
+    "BlobSizes",
+    "resolve",
+    "log_blocks",
+    "rev_list",
+    "listed_log_blocks",
+    "stream",
+]

@@ -15,8 +15,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from agentops_hooks.judge import light
 from agentops_hooks.kinds.history import SPIRAL_SUBJECT
 from agentops_hooks.model import CommitResult, FileChange
+from agentops_hooks.values import replace
 
 RECUR = 3
 DAYS = 7
@@ -48,6 +50,23 @@ def spans(change: FileChange, old: bool) -> list[tuple[int, int]]:
         if n:
             out.append((int(start), int(start) + n))
     return out
+
+
+def kept(result: CommitResult) -> CommitResult:
+    """The light result (`judge.light`) of a commit, with the hunk headers `Miner.commit` reads of it.
+
+    Only an agent commit's and a fix commit's headers are kept (the others' spans are never
+    read), so a long history's results still cross a worker's pipe small.
+    """
+    lit = light(result)
+    c = result.commit
+    if not c.sha or not (result.agent.is_agent or _FIX.search(c.message.subject)):
+        return lit
+    files = tuple(
+        replace(f, patch=b"".join(m.group(0) + b"\n" for m in _HUNK.finditer(whole.patch)))
+        for f, whole in zip(lit.commit.files, c.files, strict=True)
+    )
+    return replace(lit, commit=replace(lit.commit, files=files))
 
 
 def _seconds(date: str) -> float:

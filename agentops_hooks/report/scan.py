@@ -11,7 +11,7 @@ from agentops_hooks import agents, gitrepo, judge, sources, walk
 from agentops_hooks.context import Context
 from agentops_hooks.errors import FatalError
 from agentops_hooks.model import CommitResult
-from agentops_hooks.report import aggregate, links
+from agentops_hooks.report import aggregate, links, mining
 from agentops_hooks.revisions import range_revs
 
 
@@ -39,9 +39,9 @@ def report(
 ) -> dict[str, Any]:
     """One pass: every commit judged by the effective rules, counted as it streams past, then dropped."""
     acc = aggregate.Accumulator(ctx.config.rules, ignored=lambda c: judge.ignored(ctx, c), policy=ctx.policy())
-    # with their lines: mining reads the hunks' line ranges (fix-after-agent), so the report walks
-    # in this process, not through the workers' light results
-    results: Iterable[CommitResult] = walk.commits(ctx, revs, keep_lines=True)
+    # light results and the hunk headers mining reads (fix-after-agent): a long range is judged
+    # by forked workers, whose results come back in order
+    results: Iterable[CommitResult] = walk.commits(ctx, revs, lighten=mining.kept)
     for n, result in enumerate(results, 1):
         acc.add(result)
         if progress:
