@@ -12,10 +12,13 @@ click is never imported here: its exceptions are recognised only when the CLI al
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from types import TracebackType
 
 from agentops_hooks.errors import ExitCode, FatalError, UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the hook entry stays free of it
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import TracebackType
 
 INTERRUPTED = 130
 

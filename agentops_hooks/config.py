@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from agentops_hooks import cache, nested, packs, rulefile
+from agentops_hooks import cache, nested, packs, prebuilt, rulefile
 from agentops_hooks.configfiles import Revision, WorkTree
 from agentops_hooks.errors import FatalError, RuleFileError
 from agentops_hooks.kinds import kind_params
@@ -80,6 +80,7 @@ def load(
 ) -> Config:
     """Read the config (or the defaults) and everything it extends into one Config."""
     loader = _Loader(trust_cache, toplevel, source or WorkTree(toplevel))
+    listed = nested.listing(loader.source) if toplevel else None  # git lists them while the packs load
     if path is None:
         top = _File({"version": 1, "extends": list(DEFAULT_EXTENDS)})
         specs = loader.resolve("(defaults)", top, os.getcwd(), set())
@@ -89,7 +90,7 @@ def load(
     _no_skips_on_strict(specs)
     # a spec validated in this run keeps its rule; one from the cache compiles its patterns on first use
     rules = tuple(s.compiled(lazy=True, use_cache=trust_cache) for s in specs)
-    judged = nested.layered(loader, specs, rules, trust_cache) if toplevel else rules
+    judged = nested.layered(loader, specs, rules, trust_cache, listed) if toplevel else rules
     return replace(_settings(path, top.doc, trust_cache, rules, specs, loader), judged=() if judged is rules else judged)
 
 
@@ -171,8 +172,9 @@ class _Loader:
         self.files: list[str] = []
         self.disabled: list[tuple[str, str]] = []
 
-    def read(self, path: str, shown: str | None = None) -> _File:
-        """The file as validated data (and, validated now, its compiled rules)."""
+    def read(self, path: str, shown: str | None = None, builtin: str | None = None) -> _File:
+        """The file as validated data (and, validated now, its compiled rules); `builtin`: the file
+        of `builtin:NAME`, whose data was validated when the package was built (prebuilt.py)."""
         try:
             data = self.source.read(path, rulefile.MAX_BYTES)
         except OSError as e:
@@ -184,6 +186,9 @@ class _Loader:
             line = data[: e.start].count(b"\n") + 1
             raise RuleFileError(f"{path}:{line}:1: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
         self.files.append(shown or self._display(path))
+        ready = prebuilt.doc(builtin, data) if builtin else None
+        if ready is not None:
+            return _File(ready)
         compiled: list[Rule] = []
 
         def validate(name: str, text: str) -> dict[str, Any]:
@@ -213,7 +218,8 @@ class _Loader:
                     f"{self.locate(path, ['extends'])}: '{ref}' is extended twice or in a cycle; name each pack once"
                 )
             seen.add(key)
-            sub = self.read(key, name if name.startswith(("builtin:", "pkg:")) else None)
+            builtin = ref.partition(":")[2] if ref.startswith("builtin:") else None
+            sub = self.read(key, name if name.startswith(("builtin:", "pkg:")) else None, builtin)
             bad = [k for k in REPO_KEYS if k in sub.doc]
             if bad:
                 raise RuleFileError(
@@ -338,7 +344,7 @@ class _Merge:
                 )
         changed = spec.changed(changes, f"overrides in {self.by}")
         try:
-            rulefile.validate(self.path, {"version": 1, "rules": [dict(changed.data)]})
+            rulefile.validate(self.path, {"version": 1, "rules": [rulefile.plain(changed.data)]})  # plain: a prebuilt rule's examples
             rule = compile_rule(replace(changed, file=self.path), use_cache=self.use_cache)
         except RuleFileError as e:
             raise RuleFileError(

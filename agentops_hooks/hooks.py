@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from agentops_hooks.boundary import say
 from agentops_hooks.errors import ExitCode, UsageError
-from agentops_hooks.values import replace
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: prepare-commit-msg's shortcut needs none
 if TYPE_CHECKING:  # the commit hooks import these when they run; agent-hook never needs them
+    from collections.abc import Mapping
+
     from agentops_hooks.model import CommitResult
     from agentops_hooks.outputs import Options
 
@@ -26,6 +26,14 @@ def staged(opts: Options, hook: bool = False, paths: tuple[str, ...] = ()) -> in
     Outside a commit (`pre-commit run`, `--all-files`), the files pre-commit names are checked
     whole, as their content is staged: a linter's habit, and no false green on `--all-files`.
     """
+    _prefetch(enabled=not paths)
+    try:
+        return _staged(opts, hook, paths)
+    finally:
+        _forget()
+
+
+def _staged(opts: Options, hook: bool, paths: tuple[str, ...]) -> int:
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
@@ -57,6 +65,8 @@ def _anything_staged() -> bool:
 
 def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> CommitResult:
     """At pre-commit time an exemption may still come with the message: only unwaivable errors block."""
+    from agentops_hooks.values import replace
+
     findings = tuple(
         replace(
             f, severity="warning", message=f"{f.message} (commit-msg will refuse this unless the message exempts it)"
@@ -70,16 +80,39 @@ def _defer_to_commit_msg(result: CommitResult, exemptible: dict[str, bool]) -> C
 
 def commit_msg(opts: Options, message_file: str) -> int:
     """Check a commit message file together with the staged change (the commit-msg hook)."""
-    from agentops_hooks import hookchecks
-    from agentops_hooks.context import environ, open_context
-    from agentops_hooks.outputs import write_outputs
-
     require_file(message_file)
-    env = environ()
-    ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
-    result = hookchecks.commit_msg(ctx, message_file, _editing(env))
+    _prefetch()
+    try:
+        from agentops_hooks import hookchecks
+        from agentops_hooks.context import environ, open_context
+        from agentops_hooks.outputs import write_outputs
+
+        env = environ()
+        ctx = open_context(opts.config, env, inline_allow=opts.inline_allow)
+        result = hookchecks.commit_msg(ctx, message_file, _editing(env))
+    finally:
+        _forget()
     note = f"commit refused (your message is kept in {message_file})"
     return write_outputs([result], opts, "commit-msg", note, ctx.config.rules)
+
+
+def _prefetch(enabled: bool = True) -> None:
+    """The git commands a commit hook runs, started before it imports its rules (git answers on
+    another core meanwhile); `_forget` ends whatever the run did not take."""
+    if not enabled:
+        return
+    from agentops_hooks.gitrepo import plumbing
+    from agentops_hooks.names import CONFIG_FILE, GIT_SETTINGS
+
+    plumbing.prefetch(
+        plumbing.REPO_INFO, plumbing.tracked_args(CONFIG_FILE), plumbing.config_args(*GIT_SETTINGS), plumbing.STAGED_DIFF
+    )
+
+
+def _forget() -> None:
+    from agentops_hooks.gitrepo import plumbing
+
+    plumbing.forget_prefetched()
 
 
 def prepare_commit_msg(opts: Options, message_file: str, source: str | None, guard_asked: bool = False) -> int:
@@ -87,6 +120,14 @@ def prepare_commit_msg(opts: Options, message_file: str, source: str | None, gua
     (or, when the reference-transaction guard will judge the commit, there: one judgement per commit)."""
     if not guard_asked and leaves_to_guard(message_file):
         return ExitCode.OK
+    _prefetch(enabled=_editing(os.environ) is False)  # final: judged here, as commit-msg would
+    try:
+        return _prepare_commit_msg(opts, message_file, source)
+    finally:
+        _forget()
+
+
+def _prepare_commit_msg(opts: Options, message_file: str, source: str | None) -> int:
     from agentops_hooks import hookchecks
     from agentops_hooks.context import environ, open_context
     from agentops_hooks.outputs import write_outputs
@@ -117,19 +158,43 @@ def _guard_will_judge(env: Mapping[str, str]) -> bool:
     """
     if env.get("AGENTOPS_GUARD") == "off" or "GIT_INDEX_FILE" not in env:
         return False
-    import subprocess
-
     from agentops_hooks.guard import install
 
+    out = _git_stdout("rev-parse", "--absolute-git-dir", "--show-toplevel", "--git-path", f"hooks/{install.HOOK}")
     try:
-        args = ("git", "rev-parse", "--absolute-git-dir", "--show-toplevel", "--git-path", f"hooks/{install.HOOK}")
-        proc = subprocess.run(args, capture_output=True, check=True)  # not gitrepo: its import costs more than this
-        git_dir, toplevel, hook = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:3]
+        if out is None:
+            return False
+        git_dir, toplevel, hook = out.decode("utf-8", "surrogateescape").splitlines()[:3]
         with open(os.path.join(git_dir, "HEAD"), encoding="utf-8", errors="replace") as f:
             on_branch = f.read().startswith("ref: refs/heads/")
-    except (subprocess.CalledProcessError, OSError, ValueError):
+    except (OSError, ValueError):
         return False
     return on_branch and not _may_stamp(toplevel) and install.will_run(os.path.abspath(hook))
+
+
+def _git_stdout(*args: str) -> bytes | None:
+    """git's output, None when it fails or cannot start. Spawned with os.posix_spawnp, not
+    subprocess (nor gitrepo): subprocess's imports (locale, re, threading, signal) cost this
+    shortcut more than git itself."""
+    spawn = getattr(os, "posix_spawnp", None)
+    if spawn is None:  # pragma: no cover - a platform without posix_spawn
+        import subprocess
+
+        proc = subprocess.run(("git", *args), capture_output=True)
+        return proc.stdout if proc.returncode == 0 else None
+    read, write = os.pipe()  # both close on exec: git keeps only the copy on its stdout
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, write, 1), (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+        pid = spawn("git", ["git", *args], os.environ, file_actions=actions)
+    except OSError:
+        os.close(read)
+        return None
+    finally:
+        os.close(write)
+    with os.fdopen(read, "rb") as f:
+        out = f.read()
+    _, status = os.waitpid(pid, 0)
+    return out if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _may_stamp(root: str) -> bool:

@@ -18,8 +18,9 @@ effect, and a pull request's new nested file does not judge that pull request.
 
 from __future__ import annotations
 
+import functools
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from agentops_hooks.configfiles import Revision, WorkTree
@@ -36,20 +37,38 @@ NESTED_KEYS = ("version", "extends", "rules", "overrides", "disable")
 
 def config_paths(source: WorkTree) -> list[str]:
     """The nested config files git tracks (`/`-separated, from the root), shallowest first; never the root's own."""
+    return listing(source)()
+
+
+def listing(source: WorkTree) -> Callable[[], list[str]]:
+    """`config_paths(source)`, git started now and read when the returned function is called (the
+    loader reads the packs meanwhile)."""
     from agentops_hooks import gitrepo
 
     if source.toplevel is None:
-        return []
+        return list
     try:
         if isinstance(source, Revision):
-            out = gitrepo.git("ls-tree", "-r", "-z", "--name-only", source.rev, cwd=source.toplevel)
+            out = gitrepo.started("ls-tree", "-r", "-z", "--name-only", source.rev, cwd=source.toplevel)
         else:
-            out = gitrepo.git("ls-files", "-z", "--", f":(glob)**/{CONFIG_FILE}", cwd=source.toplevel)
+            out = gitrepo.started(*gitrepo.tracked_args(CONFIG_FILE), cwd=source.toplevel)
+    except GitError as e:
+        return functools.partial(_failed, e)
+    return lambda: _names(out)
+
+
+def _failed(e: GitError) -> list[str]:
+    raise e
+
+
+def _names(out: Callable[[], bytes]) -> list[str]:
+    try:
+        listed = out()
     except GitError as e:
         if "not a git repository" in str(e):  # a config validated outside a repository: nothing is nested
             return []
         raise  # any other failure to list the files is an error, never "nothing nested"
-    names = [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n.endswith("/" + CONFIG_FILE)]
+    names = [n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n.endswith("/" + CONFIG_FILE)]
     return sorted(names, key=lambda n: (n.count("/"), n))
 
 
@@ -70,12 +89,19 @@ class Owned(GlobSet):
         return self.inner is None or self.inner.match_file(path)
 
 
-def layered(loader: Any, root_specs: list[RuleSpec], root_rules: tuple[Rule, ...], trust_cache: bool) -> tuple[Rule, ...]:
-    """The rules that judge commits: the root's, with a variant per configured folder for each rule a nested file changes."""
+def layered(
+    loader: Any,
+    root_specs: list[RuleSpec],
+    root_rules: tuple[Rule, ...],
+    trust_cache: bool,
+    listed: Callable[[], list[str]] | None = None,
+) -> tuple[Rule, ...]:
+    """The rules that judge commits: the root's, with a variant per configured folder for each rule a
+    nested file changes (`listed`: the nested files, as `listing` started them)."""
     from agentops_hooks import config
 
     folders: dict[str, list[RuleSpec]] = {"": root_specs}
-    for rel in config_paths(loader.source):
+    for rel in (listed or listing(loader.source))():
         folder = posixpath.dirname(rel)
         parent = max((f for f in folders if not f or folder.startswith(f + "/")), key=len)
         path = loader.source.place(rel)

@@ -123,11 +123,12 @@ def re2_escape(text: str) -> str:
     return re.escape(text)
 
 
-def globs(patterns: list[str], where: str, cache: bool = True) -> GlobSet:
-    """A gitignore-style glob set; a bad glob names where it is (`cache`: translations may come from the cache)."""
+def globs(patterns: list[str], where: str, cache: bool = True, lazy: bool = False) -> GlobSet:
+    """A gitignore-style glob set; a bad glob names where it is (`cache`: translations may come from
+    the cache; `lazy`: proven when its file was validated, compiled on first use)."""
     from agentops_hooks.globs import compile_globs
 
     try:
-        return compile_globs(patterns, cache)
+        return compile_globs(patterns, cache, lazy)
     except (ValueError, TypeError) as e:
         raise RuleFileError(f"{where}: bad glob: {e}") from None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from agentops_hooks import fastyaml, packs
+from agentops_hooks import packs
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds import kind_params
 from agentops_hooks.model import Rule
@@ -116,6 +116,8 @@ def load_rules(path: str, text: str, use_cache: bool = True) -> tuple[dict[str, 
     check_size(path, len(text))
     if "\x00" in text:
         raise RuleFileError(f"{path}:1:1: this is not a YAML text file (it contains NUL bytes)")
+    from agentops_hooks import fastyaml  # its resolver's patterns cost a hook run that reads no YAML 1 ms
+
     fast = fastyaml.load(text, functools.partial(_refuse_references, path))
     # libyaml read it as ruamel would; a file the schema may refuse goes to ruamel at once, whose
     # positions word the error (a file of broken rules is then not validated twice)

@@ -83,20 +83,36 @@ def compile_rule(spec: RuleSpec, *, at: Position | None = None, lazy: bool = Fal
     `at` gives positions for error messages; `use_cache`: globs may come from the translation cache
     (not in `ci`, which trusts no cache)."""
     where = _Where(spec, at)
-    declared = KINDS[spec.kind].params
-    params = {k: v for k, v in spec.data.items() if k not in COMMON_KEYS}
-    wanted = params
-    if spec.allow and any(p.name == "allow" for p in declared):  # the pack-wide list after the rule's own
-        wanted = {**params, "allow": [*(params.get("allow") or ()), *spec.allow]}
-    compiled = compile_params(declared, wanted, where, lazy, use_cache)
-    if not lazy:  # lazy: the file was validated, templates too, when its rules were cached
+    kind = spec.kind
+    declared = KINDS[kind].params
+    params = {k: v for k, v in spec.data.items() if k not in _COMMON}
+    if lazy:  # the file was validated, templates too, when its rules were cached: compile on first use
+        compiled = _lazy_compiled(declared, lambda: _wanted(spec, declared, params), where, use_cache)
+    else:
+        compiled = compile_params(declared, _wanted(spec, declared, params), where, lazy, use_cache)
         for key in ("message", "hint"):
             check_template(spec.data.get(key, ""), where(key))
-    return _rule(spec, params, compiled, {p.name: p.default for p in declared}, where, use_cache)
+    defaults = _DEFAULTS.get(kind)
+    if defaults is None:
+        defaults = _DEFAULTS[kind] = {p.name: p.default for p in declared}  # shared: checks only read it
+    return _rule(spec, params, compiled, defaults, where, use_cache, lazy)
+
+
+_COMMON = frozenset(COMMON_KEYS)
+_DEFAULTS: dict[str, dict[str, Any]] = {}  # kind → its parameters' defaults
+
+
+def _wanted(spec: RuleSpec, declared: Iterable[Param], params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The parameters to compile: with the pack-wide `allow` list after the rule's own."""
+    if spec.allow and any(p.name == "allow" for p in declared):
+        return {**params, "allow": [*(params.get("allow") or ()), *spec.allow]}
+    return params
 
 
 class _Where:
     """`FILE:LINE:COL: rule 'ID': 'KEY'`, what an error about a key of the rule starts with."""
+
+    __slots__ = ("file", "id", "at")
 
     def __init__(self, spec: RuleSpec, at: Position | None) -> None:
         self.file, self.id, self.at = spec.file, spec.id, at
@@ -125,6 +141,59 @@ def compile_params(
             if param.check is not None and params.get(param.name) is not None:
                 param.check(params[param.name], compiled, where(param.name))
     return compiled
+
+
+def _lazy_compiled(
+    declared: Iterable[Param], params: Callable[[], Mapping[str, Any]], where: Callable[[str], str], use_cache: bool
+) -> Compiled:
+    """A Compiled whose tables are made when a check first reads one: a hook loads every rule, and
+    a stage runs few of them (the commit-msg stage none of the 200 secrets rules on most commits)."""
+    made = _Made(lambda: compile_params(declared, params(), where, True, use_cache))
+    return Compiled(_LazyTable(made, "regexes"), _LazyTable(made, "regex_lists"), _LazyTable(made, "regex_maps"), _LazyTable(made, "globsets"))
+
+
+class _Made:
+    """One rule's compiled parameters, made once, on first use."""
+
+    __slots__ = ("make", "value")
+
+    def __init__(self, make: Callable[[], Compiled]) -> None:
+        self.make: Callable[[], Compiled] | None = make
+        self.value: Compiled | None = None
+
+    def get(self) -> Compiled:
+        if self.value is None:
+            assert self.make is not None
+            self.value, self.make = self.make(), None
+        return self.value
+
+
+class _LazyTable(Mapping[str, Any]):
+    """One of Compiled's tables, read through from the rule's compiled parameters when first asked."""
+
+    __slots__ = ("made", "name")
+
+    def __init__(self, made: _Made, name: str) -> None:
+        self.made, self.name = made, name
+
+    def _table(self) -> Mapping[str, Any]:
+        table: Mapping[str, Any] = getattr(self.made.get(), self.name)
+        return table
+
+    def __getitem__(self, key: str) -> Any:
+        return self._table()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._table().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __repr__(self) -> str:
+        return repr(self._table())
 
 
 @frozen
@@ -174,7 +243,7 @@ def _regex_map(name: str, value: Any, o: _Options) -> Made:
 
 
 def _globs(name: str, value: Any, o: _Options) -> Made:
-    yield "globsets", name, globs([g for g in value if g not in PLACEHOLDER_GLOBS], o.where, o.use_cache)
+    yield "globsets", name, globs([g for g in value if g not in PLACEHOLDER_GLOBS], o.where, o.use_cache, o.lazy)
 
 
 _COMPILERS: dict[Form, Callable[[str, Any, _Options], Made]] = {
@@ -195,6 +264,7 @@ def _rule(
     defaults: Mapping[str, Any],
     where: Callable[[str], str],
     use_cache: bool,
+    lazy: bool = False,
 ) -> Rule:
     raw, paths = spec.data, spec.data.get("paths") or {}
     return Rule(
@@ -211,8 +281,8 @@ def _rule(
         redact=raw.get("redact", False),
         params=params,
         compiled=compiled,
-        include=globs(paths["include"], where("paths"), use_cache) if paths.get("include") else None,
-        exclude=globs(paths["exclude"], where("paths"), use_cache) if paths.get("exclude") else None,
+        include=globs(paths["include"], where("paths"), use_cache, lazy) if paths.get("include") else None,
+        exclude=globs(paths["exclude"], where("paths"), use_cache, lazy) if paths.get("exclude") else None,
         examples=raw.get("examples"),
         origin=spec.origin or spec.file,
         pack=spec.pack,

@@ -10,6 +10,7 @@ from typing import IO, Any
 from agentops_hooks import diffparse, gitrepo, message
 from agentops_hooks.agents.environment import AGENT_ENV  # the list lives with the agent shells (agents)
 from agentops_hooks.model import Commit, FileChange, Message, Person
+from agentops_hooks.names import GIT_SETTINGS
 from agentops_hooks.values import replace
 
 
@@ -18,17 +19,7 @@ def agent_env() -> tuple[tuple[str, str], ...]:
     return tuple((k, os.environ[k]) for k in AGENT_ENV if os.environ.get(k))
 
 
-SETTINGS = (
-    "commit.cleanup",
-    "core.commentchar",
-    "core.commentstring",
-    "user.name",
-    "user.email",
-    "author.name",
-    "author.email",
-    "committer.name",
-    "committer.email",
-)
+SETTINGS = GIT_SETTINGS  # the hooks start this `git config` ahead (hooks._prefetched): one list
 
 
 @functools.cache

@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
+import time
 
-from common import git, scratch, table, timed, tool
+from common import ENV, git, scratch, spread, table, tool
 
 MESSAGE = (
     "fix(parser): accept empty files\n\n"
@@ -56,12 +58,21 @@ def main() -> int:
             if "CLAUDE" in staged:  # the worst case: the budget reads the blob and the tree's context files
                 _write(root, "CLAUDE.md", "# Rules\n" + "Run the whole suite before you commit a change.\n" * 61)
             git(root, "add", "src", "CLAUDE.md")
-            results = {}
-            for name, text in CONFIGS.items():
+            results: dict[str, list[float]] = {name: [] for name in CONFIGS}
+            load_before = os.getloadavg()
+            cmd = [tool("agentops-check"), "commit-msg", msg]
+            for text in CONFIGS.values():  # warm-up: each config's own file validated and cached once
                 _write(root, ".agentops.yaml", text)
-                results[name] = timed([tool("agentops-check"), "commit-msg", msg], root, args.runs)
+                subprocess.run(cmd, cwd=root, env=ENV, capture_output=True)
+            for _ in range(args.runs):  # the configs take turns, run by run
+                for name, text in CONFIGS.items():
+                    _write(root, ".agentops.yaml", text)
+                    start = time.perf_counter()
+                    subprocess.run(cmd, cwd=root, env=ENV, capture_output=True)
+                    results[name].append(time.perf_counter() - start)
             print(f"staged: {staged}")
             table(results, "core + secrets")
+            spread(results, load_before)
     finally:
         if not os.environ.get("KEEP"):
             shutil.rmtree(root, ignore_errors=True)

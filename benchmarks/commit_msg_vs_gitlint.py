@@ -1,6 +1,7 @@
 """Benchmark 1: `agentops-check commit-msg` (whole process) vs `gitlint --msg-filename` and `python -c pass`.
 
-An ordinary commit: a staged change of a few files, builtin core + secrets (no config file).
+An ordinary commit: a staged change of a few files, builtin core + secrets (no config file). The
+commands take turns, run by run; each one's min–max and the machine's load are printed.
 Run: .venv/bin/python benchmarks/commit_msg_vs_gitlint.py [--runs N]
 """
 
@@ -11,7 +12,7 @@ import os
 import shutil
 import sys
 
-from common import git, scratch, table, timed, tool
+from common import alternated, git, scratch, spread, table, tool
 
 MESSAGE = (
     "fix(parser): accept empty files\n\n"
@@ -34,16 +35,20 @@ def main() -> int:
         msg = os.path.join(root, ".git", "COMMIT_EDITMSG")
         with open(msg, "w") as f:
             f.write(MESSAGE)
-        results = {
-            "python -c pass": timed([sys.executable, "-c", "pass"], root, args.runs),
-            "gitlint --staged --msg-filename": timed(
-                [tool("gitlint"), "--staged", "--msg-filename", msg], root, args.runs
-            ),
-            "gitlint --msg-filename": timed([tool("gitlint"), "--msg-filename", msg], root, args.runs),
-            "agentops-check commit-msg": timed([tool("agentops-check"), "commit-msg", msg], root, args.runs),
-        }
+        load_before = os.getloadavg()
+        results = alternated(
+            {
+                "python -c pass": [sys.executable, "-c", "pass"],
+                "gitlint --staged --msg-filename": [tool("gitlint"), "--staged", "--msg-filename", msg],
+                "gitlint --msg-filename": [tool("gitlint"), "--msg-filename", msg],
+                "agentops-check commit-msg": [tool("agentops-check"), "commit-msg", msg],
+            },
+            root,
+            args.runs,
+        )
         table(results, "gitlint --staged --msg-filename")  # how gitlint's own commit-msg hook runs it
         table(results, "gitlint --msg-filename")
+        spread(results, load_before)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

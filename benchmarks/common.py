@@ -47,6 +47,31 @@ def timed(cmd: Sequence[str], cwd: str, runs: int, stdin: bytes | None = None) -
     return out
 
 
+def alternated(cmds: dict[str, Sequence[str]], cwd: str, runs: int, stdin: bytes | None = None) -> dict[str, list[float]]:
+    """Wall times of `runs` whole-process runs of each command, the commands taking turns (one
+    warm-up run each first): a change in the machine's load hits every command alike."""
+    for cmd in cmds.values():
+        subprocess.run(cmd, cwd=cwd, env=ENV, input=stdin, capture_output=True)
+    out: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, env=ENV, input=stdin, capture_output=True)
+            out[name].append(time.perf_counter() - start)
+    return out
+
+
+def spread(results: dict[str, list[float]], load_before: tuple[float, ...]) -> None:
+    """Each command's min–max, and the machine's load over the run (decisions need an idle one)."""
+    for name, times in results.items():
+        print(f"  {name}: median {statistics.median(times) * 1000:.1f} ms, min–max {min(times) * 1000:.1f}–{max(times) * 1000:.1f} ms")
+    load_after = os.getloadavg()
+    print(
+        f"({len(next(iter(results.values())))} alternated runs each; load average {load_before[0]:.2f} before,"
+        f" {load_after[0]:.2f} after, on {os.cpu_count()} cores; python {sys.version.split()[0]})"
+    )
+
+
 def table(results: dict[str, list[float]], baseline: str) -> None:
     """min / median per command and the ratio of medians against the baseline of this run."""
     base = statistics.median(results[baseline])

@@ -133,3 +133,11 @@ def test_has_revision(git_repo: Path, tmp_path: Path) -> None:
     assert gitrepo.has_revision(str(git_repo), sha) is True
     assert gitrepo.has_revision(str(git_repo), "v2") is False
     assert gitrepo.has_revision(str(tmp_path / "nowhere"), "v1") is None
+
+
+def test_the_lazy_names_of_gitrepo_are_those_of_its_objects_module() -> None:
+    from agentops_hooks import gitrepo
+    from agentops_hooks.gitrepo import objects
+
+    assert list(gitrepo.OBJECTS) == objects.__all__
+    assert gitrepo.merge_base is objects.merge_base

@@ -12,10 +12,12 @@ import pytest
 from tests.testing import CLAUDE, GOOD_SECTIONS, clean_env, commit, git, write
 
 # dataclasses brings inspect, ast, dis and tokenize and compiles seven methods per class (values.frozen
-# instead); pathlib brings urllib.parse and ipaddress (os.path instead); datetime for a date (time instead)
+# instead); pathlib brings urllib.parse and ipaddress (os.path instead); datetime for a date (time instead);
+# tempfile for git's stderr (plumbing.unnamed_file instead); fastyaml when no YAML is read (prebuilt packs, cache)
 FORBIDDEN = (
     *("click", "git", "jsonschema", "ruamel", "pathspec", "xml", "urllib", "hashlib"),
     *("dataclasses", "inspect", "pathlib", "datetime"),
+    *("tempfile", "shutil", "agentops_hooks.fastyaml"),  # tempfile brings shutil, bz2, lzma, random; YAML: prebuilt packs
 )
 PROBE = (
     "import json, sys\n"

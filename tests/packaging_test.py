@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+from agentops_hooks.hashing import digest
 from tests.testing import ROOT
 
 
@@ -19,8 +21,14 @@ def test_wheel_contains_packs_and_schema(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     packs = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
     assert {"core.yaml", "secrets.yaml", "python.yaml", "javascript.yaml", "strict.yaml"} <= set(packs)
+    wheel_file = zipfile.ZipFile(wheel)
     for pack in packs:
         assert f"agentops_hooks/_packs/{pack}" in names
+        # the prebuilt data ships too, made from exactly the YAML the wheel holds (else every hook validates it)
+        name = pack.removesuffix(".yaml")
+        assert f"agentops_hooks/prebuilt/{name}.examples" in names
+        head = json.loads(wheel_file.read(f"agentops_hooks/prebuilt/{name}.json").split(b"\n", 1)[0])
+        assert head["source"] == digest(wheel_file.read(f"agentops_hooks/_packs/{pack}"))
     assert "agentops_hooks/schema/agentops.schema.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "agentops-check = agentops_hooks.entry:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

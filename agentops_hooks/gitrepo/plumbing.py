@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from agentops_hooks.errors import GitError
@@ -54,13 +54,73 @@ class RepoInfo:
 
 def git(*args: str, cwd: str | None = None, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
     """Run one git command; a failure becomes a one-line GitError with git's own reason."""
+    if stdin is None and _EARLY and (os.path.realpath(cwd or os.curdir), args) in _EARLY:
+        return started(*args, cwd=cwd, ok=ok)()
     try:
-        proc = subprocess.run(("git", *HARDEN, *args), cwd=cwd, input=stdin, capture_output=True)
+        done = subprocess.run(("git", *HARDEN, *args), cwd=cwd, input=stdin, capture_output=True)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
-    if proc.returncode not in ok:
-        raise GitError(_reason(proc.stderr, args))
-    return proc.stdout
+    if done.returncode not in ok:
+        raise GitError(_reason(done.stderr, args))
+    return done.stdout
+
+
+REPO_INFO = ("rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository")
+_EARLY: dict[tuple[str, tuple[str, ...]], tuple[Any, IO[bytes]]] = {}  # (folder, git's arguments) → started ahead
+
+
+def prefetch(*commands: tuple[str, ...]) -> None:
+    """Start these git commands now, from this folder: the first `git` or `stream` of exactly one takes
+    its output. A hook knows what it will ask git, and git answers on another core while the hook
+    imports its rules; `forget_prefetched` ends what no one took."""
+    here = os.path.realpath(os.curdir)
+    for args in commands:
+        err = unnamed_file()
+        try:
+            proc = subprocess.Popen(("git", *HARDEN, *args), stdout=subprocess.PIPE, stderr=err)
+        except OSError:  # no git: the call itself will say so
+            err.close()
+            return
+        _EARLY[(here, args)] = (proc, err)
+
+
+def forget_prefetched() -> None:
+    """End the prefetched commands no one asked for (a run that stopped early, a later run in this process)."""
+    while _EARLY:
+        _, (proc, err) = _EARLY.popitem()
+        proc.kill()
+        proc.communicate()
+        err.close()
+
+
+def _taken(args: tuple[str, ...] | list[str], cwd: str | None) -> tuple[Any, IO[bytes]] | None:
+    if not _EARLY:
+        return None
+    return _EARLY.pop((os.path.realpath(cwd or os.curdir), tuple(args)), None)
+
+
+def started(*args: str, cwd: str | None = None, ok: tuple[int, ...] = (0,)) -> Callable[[], bytes]:
+    """`git(*args)` started now (or taken from `prefetch`), its output (or its GitError) when the
+    returned function is called: git works on another core while the caller does its own work."""
+    early = _taken(args, cwd)
+    if early is None:
+        err = unnamed_file()
+        try:
+            early = subprocess.Popen(("git", *HARDEN, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=err), err
+        except FileNotFoundError:
+            err.close()
+            raise GitError("git is not installed or not on PATH") from None
+    proc, err = early
+
+    def result() -> bytes:
+        with err:
+            out, _ = proc.communicate()
+            err.seek(0)
+            if proc.returncode not in ok:
+                raise GitError(_reason(err.read(), args))
+        return bytes(out)
+
+    return result
 
 
 def _reason(stderr: bytes, args: tuple[str, ...]) -> str:
@@ -73,7 +133,7 @@ def _reason(stderr: bytes, args: tuple[str, ...]) -> str:
 def repo_info(cwd: str | None = None) -> RepoInfo:
     """The repository around `cwd`; outside one, a GitError saying so."""
     try:
-        out = git("rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository", cwd=cwd)
+        out = git(*REPO_INFO, cwd=cwd)
     except GitError as e:
         if "not a git repository" in str(e):
             raise GitError(
@@ -84,10 +144,14 @@ def repo_info(cwd: str | None = None) -> RepoInfo:
     return RepoInfo(top, git_dir, shallow == "true")
 
 
+def config_args(*keys: str) -> tuple[str, ...]:
+    """The arguments of `config_values(*keys)`."""
+    return ("config", "-z", "--get-regexp", "^(" + "|".join(k.replace(".", r"\.") for k in keys) + ")$")
+
+
 def config_values(*keys: str, cwd: str | None = None) -> dict[str, str]:
     """The values of the given config keys (lower-cased) that are set, last one wins."""
-    pattern = "^(" + "|".join(k.replace(".", r"\.") for k in keys) + ")$"
-    out = git("config", "-z", "--get-regexp", pattern, cwd=cwd, ok=(0, 1))
+    out = git(*config_args(*keys), cwd=cwd, ok=(0, 1))
     values: dict[str, str] = {}
     for rec in out.decode("utf-8", "replace").split("\0"):
         if rec:
@@ -109,9 +173,17 @@ def branch(cwd: str | None = None) -> str | None:
     return out or None
 
 
+STAGED_DIFF = ("diff", "--cached", *DIFF_ARGS, "--")
+
+
 def staged_diff(cwd: str | None = None) -> Iterator[bytes]:
     """The index against HEAD (an unborn HEAD included), streamed; GIT_INDEX_FILE is inherited."""
-    return stream(["git", *HARDEN, "diff", "--cached", *DIFF_ARGS, "--"], cwd, "diff")
+    return stream(["git", *HARDEN, *STAGED_DIFF], cwd, "diff")
+
+
+def tracked_args(name: str) -> tuple[str, ...]:
+    """`git ls-files` of every tracked file called `name`, in any folder."""
+    return ("ls-files", "-z", "--", f":(glob)**/{name}")
 
 
 def diff_blocks(spec: str, cwd: str | None = None) -> Iterator[bytes]:
@@ -166,11 +238,15 @@ def resolve(rev: str, cwd: str | None = None) -> str:
     return out.decode().strip()
 
 
+def log_args(revs: list[str], include_merges: bool = False) -> tuple[str, ...]:
+    """The arguments of `log_blocks(revs, include_merges)`."""
+    merges = "--diff-merges=first-parent" if include_merges else "--no-merges"
+    return ("log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS, merges, *revs, "--")
+
+
 def log_blocks(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> Iterator[bytes]:
     """One `git log` process (oldest first), its output streamed in blocks as git writes them."""
-    args = ["git", *HARDEN, "log", "--reverse", f"--format={LOG_FORMAT}", *DIFF_ARGS]
-    args.append("--diff-merges=first-parent" if include_merges else "--no-merges")
-    return stream([*args, *revs, "--"], cwd, "log")
+    return stream(["git", *HARDEN, *log_args(revs, include_merges)], cwd, "log")
 
 
 def rev_list(revs: list[str], include_merges: bool = False, cwd: str | None = None) -> IO[bytes]:
@@ -203,6 +279,21 @@ def listed_log_blocks(listing: IO[bytes], include_merges: bool = False, cwd: str
     return stream([*args, "--"], cwd, "log", stdin=listing)
 
 
+def unnamed_file() -> IO[bytes]:
+    """A private file with no name, as `tempfile.TemporaryFile` makes it on Linux (O_TMPFILE), without
+    importing tempfile (with shutil, bz2, lzma and random: 3 ms of every hook run); elsewhere tempfile's."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    folder = os.environ.get("TMPDIR") or "/tmp"
+    if flag and os.path.isabs(folder):
+        try:
+            return os.fdopen(os.open(folder, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o600), "w+b")
+        except OSError:  # no O_TMPFILE on this file system: tempfile finds another way
+            pass
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
 def stream(args: list[str], cwd: str | None, name: str, stdin: Any = None) -> Iterator[bytes]:
     """A git process's output in blocks as it comes; a failure becomes a GitError with git's reason.
 
@@ -210,10 +301,10 @@ def stream(args: list[str], cwd: str | None, name: str, stdin: Any = None) -> It
     it wrote: a scan costs about the larger of git's time and ours, not their sum. git's warnings
     go to a file, so a long run of them cannot block it.
     """
-    import tempfile
-
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=err)
+    hardened = stdin is None and args[: len(HARDEN) + 1] == ["git", *HARDEN]
+    early = _taken(args[len(HARDEN) + 1 :], cwd) if hardened else None
+    with early[1] if early else unnamed_file() as err:
+        proc = early[0] if early else subprocess.Popen(args, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE, stderr=err)
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
         _widen(fd)
@@ -253,6 +344,15 @@ __all__ = [
     "LOG_FORMAT",
     "RepoInfo",
     "git",
+    "started",
+    "prefetch",
+    "forget_prefetched",
+    "unnamed_file",
+    "REPO_INFO",
+    "STAGED_DIFF",
+    "config_args",
+    "tracked_args",
+    "log_args",
     "repo_info",
     "config_values",
     "ident",

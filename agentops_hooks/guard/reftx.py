@@ -97,12 +97,21 @@ def _anything_new(revs: list[str]) -> bool:
 
 
 def _judge(updates: tuple[Update, ...], revs: list[str]) -> int:
-    from agentops_hooks import context, sources
-    from agentops_hooks.outputs import Options, write_outputs
+    from agentops_hooks.gitrepo import plumbing
+    from agentops_hooks.names import CONFIG_FILE
 
-    ctx = context.open_context(None, context.environ())
-    results = judged(ctx, revs, sources.agent_env())
-    return write_outputs(results, Options(), "reference-transaction", refused_note(updates), ctx.config.rules)
+    # what the judgement will ask git (the log as a config without include-merges reads it), started
+    # before the rules are imported: git answers on another core meanwhile
+    plumbing.prefetch(plumbing.REPO_INFO, plumbing.tracked_args(CONFIG_FILE), plumbing.log_args(revs))
+    try:
+        from agentops_hooks import context, sources
+        from agentops_hooks.outputs import Options, write_outputs
+
+        ctx = context.open_context(None, context.environ())
+        results = judged(ctx, revs, sources.agent_env())
+        return write_outputs(results, Options(), "reference-transaction", refused_note(updates), ctx.config.rules)
+    finally:
+        plumbing.forget_prefetched()
 
 
 def judged(ctx: Context, revs: list[str], env: tuple[tuple[str, str], ...]) -> Iterator[CommitResult]:
