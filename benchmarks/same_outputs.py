@@ -30,7 +30,8 @@ COMMANDS: dict[str, list[str]] = {
     **{f"range-{fmt}": ["range", "HEAD", "-f", fmt, "--no-color"] for fmt in RANGE_FORMATS},
     **{f"report-{fmt}": ["report", "--format", fmt, "--name", "pypa/pip"] for fmt in ("text", "json", "markdown", "html")},
     **{f"backtest-{fmt}": ["backtest", "aws-access-key-id", "--format", fmt] for fmt in ("text", "json")},
-    "backtest-secrets-pack": ["backtest", str(HERE / "rules" / "secrets.yaml")],
+    # each side backtests its own revision's pack (an older revision cannot read a newer pack's keys)
+    "backtest-secrets-pack": ["backtest", "{code}/rules/secrets.yaml"],
 }
 
 
@@ -49,6 +50,7 @@ def run_all(code: str, repo: str, out: str) -> dict[str, str]:
     env = {**ENV, "PYTHONPATH": code, "NO_COLOR": "1", "XDG_CACHE_HOME": os.path.join(out, "cache")}
     digests = {}
     for name, argv in COMMANDS.items():
+        argv = [a.replace("{code}", code) for a in argv]
         proc = subprocess.run([sys.executable, "-m", "agentops_hooks", *argv], cwd=repo, env=env, capture_output=True)
         data = proc.stdout + f"\n[exit {proc.returncode}]\n".encode()
         Path(out, name).write_bytes(data)
