@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from agentops_hooks.errors import FatalError
 from agentops_hooks.hashing import digest
+from agentops_hooks.values import Deferred
 
 FORMAT = 2  # bump when the shape of a prebuilt file changes
 FOLDER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "prebuilt")
@@ -51,10 +52,22 @@ def doc(name: str, source: bytes) -> dict[str, Any] | None:
             shelf = _Shelf(name, meta["examples"])
             for i, rule in enumerate(data["rules"]):
                 if rule.pop("examples", None):  # True: the rule has examples, on the shelf
-                    rule["examples"] = Examples(shelf, i)
+                    rule["examples"] = _examples(shelf, i)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _examples(shelf: _Shelf, i: int) -> Deferred:
+    """The examples of the pack's rule number `i`, decoded from its line on the shelf when first read."""
+
+    def decode() -> dict[str, Any]:
+        import binascii
+
+        examples: dict[str, Any] = json.loads(binascii.a2b_base64(shelf.line(i)))
+        return examples
+
+    return Deferred(decode)
 
 
 class _Shelf:
@@ -77,35 +90,6 @@ class _Shelf:
                 )
             self.lines = data.split(b"\n")
         return self.lines[i]
-
-
-class Examples(Mapping[str, Any]):
-    """A rule's `examples` from its pack's examples file, decoded on first read."""
-
-    __slots__ = ("_shelf", "_index", "_value")
-
-    def __init__(self, shelf: _Shelf, index: int) -> None:
-        self._shelf, self._index = shelf, index
-        self._value: dict[str, Any] | None = None
-
-    def _get(self) -> dict[str, Any]:
-        if self._value is None:
-            import binascii
-
-            self._value = json.loads(binascii.a2b_base64(self._shelf.line(self._index)))
-        return self._value
-
-    def __getitem__(self, key: str) -> Any:
-        return self._get()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._get())
-
-    def __repr__(self) -> str:
-        return repr(self._get())
 
 
 def render(name: str, source: bytes, data: Mapping[str, Any]) -> dict[str, str]:

@@ -17,7 +17,7 @@ from agentops_hooks.kinds import KINDS
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Compiled, Rule
 from agentops_hooks.patterns import Regex, globs, re2_escape, regex
-from agentops_hooks.values import field, frozen, replace
+from agentops_hooks.values import Deferred, field, frozen, replace
 
 COMMON_KEYS = (
     "id",
@@ -149,7 +149,10 @@ def _lazy_compiled(
     """A Compiled whose tables are made when a check first reads one: a hook loads every rule, and
     a stage runs few of them (the commit-msg stage none of the 200 secrets rules on most commits)."""
     made = _Made(lambda: compile_params(declared, params(), where, True, use_cache))
-    return Compiled(_LazyTable(made, "regexes"), _LazyTable(made, "regex_lists"), _LazyTable(made, "regex_maps"), _LazyTable(made, "globsets"))
+    def table(name: str) -> Deferred:
+        return Deferred(lambda: getattr(made.get(), name))  # type: ignore[no-any-return]
+
+    return Compiled(table("regexes"), table("regex_lists"), table("regex_maps"), table("globsets"))
 
 
 class _Made:
@@ -166,34 +169,6 @@ class _Made:
             assert self.make is not None
             self.value, self.make = self.make(), None
         return self.value
-
-
-class _LazyTable(Mapping[str, Any]):
-    """One of Compiled's tables, read through from the rule's compiled parameters when first asked."""
-
-    __slots__ = ("made", "name")
-
-    def __init__(self, made: _Made, name: str) -> None:
-        self.made, self.name = made, name
-
-    def _table(self) -> Mapping[str, Any]:
-        table: Mapping[str, Any] = getattr(self.made.get(), self.name)
-        return table
-
-    def __getitem__(self, key: str) -> Any:
-        return self._table()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._table().get(key, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._table())
-
-    def __len__(self) -> int:
-        return len(self._table())
-
-    def __repr__(self) -> str:
-        return repr(self._table())
 
 
 @frozen

@@ -9,11 +9,12 @@ frozen, `__init__` with defaults, equality and hash by field, a repr) from one c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from operator import attrgetter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (and re): the hook entry stays free of it
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import Any, TypeVar, dataclass_transform
 
     T = TypeVar("T")
@@ -153,3 +154,36 @@ def _init(qualname: str, fields: list[tuple[str, Field]]) -> Callable[..., None]
     init: Callable[..., None] = scope["__init__"]
     init.__qualname__ = f"{qualname}.__init__"
     return init
+
+
+class Deferred(Mapping):  # type: ignore[type-arg]
+    """A read-only mapping that `make()` builds when it is first read, then keeps.
+
+    For what most runs never read: a lazily compiled rule's tables, a prebuilt pack's examples."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], Mapping[str, Any]]) -> None:
+        self._make: Callable[[], Mapping[str, Any]] | None = make
+        self._value: Mapping[str, Any] | None = None
+
+    def _get(self) -> Mapping[str, Any]:
+        if self._value is None:
+            assert self._make is not None
+            self._value, self._make = self._make(), None
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._get().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
