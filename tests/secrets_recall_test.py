@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.testing import ROOT, write
+from tests.testing import benchmark_module, write
 
 CORPUS = """\
 providers:
@@ -28,12 +26,7 @@ providers:
 
 @pytest.fixture(scope="module")
 def recall() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("secrets_recall", ROOT / "benchmarks" / "secrets_recall.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["secrets_recall"] = module
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("secrets_recall")
 
 
 def test_templates_expand_and_placeholders_come_from_them(recall: ModuleType) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import string
 from pathlib import Path
 from typing import Any
 
@@ -18,37 +17,17 @@ import pytest
 import yaml
 
 from agentops_hooks import packs, rulefile
-from tests.testing import ROOT, commit, run_cli, write
+from tests.testing import ROOT, benchmark_module, commit, run_cli, write
 
 PACK = Path(packs.builtin_path("secrets-saas"))
 CORPUS = ROOT / "benchmarks" / "secrets_corpus" / "saas.yaml"
 RULES: list[dict[str, Any]] = rulefile.load_text(str(PACK), PACK.read_text("utf-8"))["rules"]
 PROVIDERS: list[dict[str, Any]] = yaml.safe_load(CORPUS.read_text("utf-8"))["providers"]
 
-CHARSETS = {
-    "hex": "0123456789abcdef",
-    "HEX": "0123456789ABCDEF",
-    "digits": string.digits,
-    "lower": string.ascii_lowercase,
-    "upper": string.ascii_uppercase,
-    "alpha": string.ascii_letters,
-    "alnum": string.ascii_letters + string.digits,
-    "alnumlower": string.ascii_lowercase + string.digits,
-    "b64": string.ascii_letters + string.digits + "+/",
-    "b64url": string.ascii_letters + string.digits + "-_",
-}
-FIELD = re.compile(r"\{(\w+):(\d+)(?:-(\d+))?\}")
 PLACEHOLDER = re.compile(r"x{6,}|0{8,}|<your-[\w-]+>")
 
 
-def expand(template: str, rng: random.Random, fill: str | None = None) -> str:
-    """A corpus template with each field drawn at random (or filled with one character)."""
-
-    def one(m: re.Match[str]) -> str:
-        n = rng.randint(int(m.group(2)), int(m.group(3) or m.group(2)))
-        return fill * n if fill else "".join(rng.choice(CHARSETS[m.group(1)]) for _ in range(n))
-
-    return FIELD.sub(one, template)
+RECALL = benchmark_module("secrets_recall")  # the recall benchmark's expander of corpus templates
 
 
 def _lines(fill: str | None) -> list[str]:
@@ -56,7 +35,7 @@ def _lines(fill: str | None) -> list[str]:
     out = []
     for provider in PROVIDERS:
         context = provider.get("context") or "TOKEN={}"
-        out += [context.replace("{}", expand(t, rng, fill)) for t in provider["tokens"]]
+        out += [context.replace("{}", RECALL.placeholder(t, fill) if fill else RECALL.expand(t, rng)) for t in provider["tokens"]]
     return out
 
 

@@ -9,10 +9,25 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from agentops_hooks.sources import AGENT_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """A script of benchmarks/ as a module (the folder is not a package), e.g. its corpus expander."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Dana Dev",
     "GIT_AUTHOR_EMAIL": "dana@example.com",
