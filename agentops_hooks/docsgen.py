@@ -306,12 +306,21 @@ def rules_markdown() -> str:
 
 
 def prebuilt_files() -> dict[str, str]:
-    """Each built-in pack's prebuilt file (prebuilt.py) as validating its YAML now makes it: file name → text."""
-    out = {}
+    """Each built-in pack's prebuilt file (prebuilt.py) as validating its YAML now makes it, and the
+    translations of every glob its rules hold (globs.py): file name → text."""
+    from agentops_hooks import globs
+
+    out: dict[str, str] = {}
+    held: set[str] = set()
     for name in packs.builtin_names():
         with open(packs.builtin_path(name), "rb") as f:
-            for part, text in prebuilt.build(name, f.read()).items():
-                out[f"{name}.{part}"] = text
+            source = f.read()
+        for part, text in prebuilt.build(name, source).items():
+            out[f"{name}.{part}"] = text
+        for rule in rulefile.load_rules(f"builtin:{name}", source.decode("utf-8"), use_cache=False)[1]:
+            for found in (rule.include, rule.exclude, *rule.compiled.globsets.values()):
+                held.update(found.globs if found is not None else ())
+    out["globs.json"] = globs.table_text(held)
     return out
 
 

@@ -1,15 +1,24 @@
 """gitignore-style globs: pathspec translates each glob once, the hook path reuses its regex.
 
-pathspec costs tens of milliseconds to import, more than a third of the hook's budget; the regex
-it makes for a glob never changes, so it is cached by the glob's text and matched with `re`.
+pathspec costs tens of milliseconds to import, more than a third of the hook's budget and a
+tenth of `ci` on a small pull request; the regex it makes for a glob never changes. The globs of
+the built-in packs are translated when the package is made (`prebuilt/globs.json`, written by
+`python -m agentops_hooks.docsgen --write`; a test fails when it is not what pathspec gives now)
+and read from this package's own folder only, so no run translates them, `ci` included. Any
+other glob is translated when first met, and cached by its text for the hooks (cache.py).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import re
 from collections.abc import Iterable
 
 from agentops_hooks import cache
+
+SHIPPED = os.path.join(os.path.dirname(os.path.realpath(__file__)), "prebuilt", "globs.json")
 
 
 class _Glob:
@@ -72,13 +81,43 @@ def compile_globs(globs: Iterable[str], use_cache: bool = True, lazy: bool = Fal
 
 
 def _compiled(globs: tuple[str, ...], use_cache: bool) -> tuple[_Glob, ...]:
+    shipped = shipped_table()
+    rest = [g for g in globs if g not in shipped]
+    known = _others(rest, use_cache) if rest else shipped
+    return tuple(
+        _Glob(g, regex, include)
+        for g, (regex, include) in ((g, shipped.get(g) or known[g]) for g in globs)
+        if regex is not None
+    )
+
+
+def _others(globs: list[str], use_cache: bool) -> cache.GlobTable:
+    """The translations of globs the package does not ship: from the cache when `use_cache`, else made now."""
     known = cache.glob_table() if use_cache else {}  # the process's one copy of the cache, or a fresh dict
     missing = [g for g in globs if g not in known]
     if missing:
         known.update(_translate(missing))
         if use_cache:
             cache.save_glob_table(known)
-    return tuple(_Glob(g, regex, include) for g, (regex, include) in ((g, known[g]) for g in globs) if regex is not None)
+    return known
+
+
+@functools.cache
+def shipped_table() -> cache.GlobTable:
+    """The built-in packs' globs as translated when the package was made (empty when the file is missing or unreadable)."""
+    try:
+        with open(SHIPPED, "rb") as f:
+            data = json.load(f)
+        return {g: (regex, bool(include)) for g, (regex, include) in data["globs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def table_text(globs: Iterable[str]) -> str:
+    """`prebuilt/globs.json` for these globs: each one's translation by pathspec now, one a line, sorted."""
+    table = _translate(sorted(set(globs)))
+    lines = [json.dumps(g) + ":" + json.dumps(list(table[g])) for g in sorted(table)]
+    return '{"format":1,"globs":{\n' + ",\n".join(lines) + "\n}}\n"
 
 
 _WILD = re.compile(r"[*?/\\\s]+")  # what ends a run of literal characters in a glob (`/`: `**/` may match nothing)

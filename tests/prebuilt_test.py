@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,11 +26,40 @@ BAD_MESSAGE = "did stuff\n\nAssisted-by: Claude <noreply@anthropic.com>\n"  # an
 def test_each_prebuilt_file_is_what_validating_its_pack_gives_now() -> None:
     made = docsgen.prebuilt_files()
     on_disk = {p.name: p.read_text("utf-8") for p in (ROOT / "agentops_hooks" / "prebuilt").iterdir()}
-    names = [f"{n}.{part}" for n in packs.builtin_names() for part in ("json", "examples")]
+    names = [f"{n}.{part}" for n in packs.builtin_names() for part in ("json", "examples")] + ["globs.json"]
 
     assert sorted(on_disk) == sorted(made) == sorted(names), REGENERATE
     for name, text in made.items():
         assert on_disk[name] == text, f"agentops_hooks/prebuilt/{name} is out of date; {REGENERATE}"
+
+
+def test_no_glob_of_a_built_in_pack_is_translated_on_a_run() -> None:
+    # `ci` validates the base's config on every run and trusts no cache: the built-in packs' globs
+    # come translated with the package, so pathspec (tens of milliseconds to import) stays unloaded
+    script = (
+        "import sys\n"
+        "from agentops_hooks import config\n"
+        "cfg = config.load(None, trust_cache=False)\n"
+        "for r in cfg.rules:\n"
+        "    r.selects('deploy/k8s/app-secret.yaml')\n"
+        "    for g in (r.include, r.exclude, *r.compiled.globsets.values()):\n"
+        "        g is not None and g.match_file('deploy/k8s/app-secret.yaml')\n"
+        "print('pathspec' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False", out.stderr
+    extended = "from agentops_hooks import globs\nprint(globs.compile_globs(['*.pem'], use_cache=False).match_file('k.pem'))"
+    assert subprocess.run([sys.executable, "-c", extended], capture_output=True, text=True, cwd=ROOT).stdout == "True\n"
+
+
+def test_a_glob_the_package_does_not_ship_is_translated_as_before() -> None:
+    from agentops_hooks import globs
+
+    unshipped = "deploy/**/*.never-in-a-pack"
+    assert unshipped not in globs.shipped_table()
+    chosen = globs.compile_globs([unshipped], use_cache=False)
+    assert chosen.match_file("deploy/a/b/x.never-in-a-pack") and not chosen.match_file("x.never-in-a-pack")
+    assert globs.shipped_table()["**/*secret*.yaml"][1] is True
 
 
 def test_the_prebuilt_data_is_the_validated_yaml_with_its_examples() -> None:
