@@ -1,8 +1,8 @@
 """The console script. Hook invocations skip the CLI framework; everything else goes to click.
 
 A hook runs on every commit (agent-hook on every shell command an agent runs), so the exact
-argument shapes the hooks use are recognised here without importing click or the command tree.
-Anything else, including any option, takes the full CLI. Both run inside the one boundary.
+argument shapes the hooks use are recognised here without importing click or the command tree;
+so are `ci`'s, which a CI job runs on every push. Anything else takes the full CLI. Both run inside the one boundary.
 """
 
 from __future__ import annotations
@@ -60,7 +60,80 @@ def fast_path(args: list[str]) -> Callable[[], int] | None:
         runtime = _runtime(rest)
         if runtime is not None:
             return lambda: _hooks().agent_hook(runtime)  # no options: outputs.py stays unimported
+    if name == "ci":
+        call = ci_arguments(rest)
+        if call is not None:
+            return lambda: _ci().run(*call)
     return None
+
+
+CI_FLAGS = {
+    "--squash": ("squash", True),
+    "-q": ("quiet", True),
+    "--quiet": ("quiet", True),
+    "-v": ("verbose", True),
+    "--verbose": ("verbose", True),
+    "--no-inline-allow": ("inline_allow", False),
+    "--color": ("color", True),
+    "--no-color": ("color", False),
+}
+CI_VALUES = {"--base": "base", "--config": "config", "-f": "format", "--format": "format", "--output": "output", "--rules-from": "rules_from"}
+
+
+def ci_arguments(rest: list[str]) -> tuple[Any, str | None, bool, str] | None:
+    """`ci`'s arguments as click would parse them (Options, base, squash, rules-from), for the shapes
+    a CI job passes (action.yml's: `--config P`, `-f FMT[=PATH]`..., `--squash`, `--base REF`); None
+    for any other shape, which click then parses, with its own messages for a mistake. A CI run on a
+    small pull request pays click's import (30 ms) for nothing else."""
+    from agentops_hooks.formats import FORMATTERS, SHARES_STDOUT
+
+    given: dict[str, Any] = {}
+    formats: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg in CI_FLAGS:
+            flag, setting = CI_FLAGS[arg]
+            if given.setdefault(flag, setting) != setting:
+                return None  # --color then --no-color: click's last one wins; leave it to click
+            i += 1
+            continue
+        key = CI_VALUES.get(arg)
+        if key is None or i + 1 == len(rest) or rest[i + 1].startswith("-"):
+            return None
+        value: str = rest[i + 1]
+        i += 2
+        if key == "format":
+            name, sep, path = value.partition("=")
+            if name not in FORMATTERS or (sep and not path):
+                return None
+            formats.append((name, path or None))
+        elif key in given or (key == "rules_from" and value not in ("base", "head")):
+            return None
+        else:
+            given[key] = value
+    outputs = tuple(formats) or (("text", None),)
+    output = given.get("output")
+    if output:
+        if len(outputs) > 1:
+            return None
+        outputs = ((outputs[0][0], output),)
+    to_stdout = [name for name, path in outputs if path is None]
+    if len(to_stdout) > 1 and not set(to_stdout) <= SHARES_STDOUT:
+        return None
+    from agentops_hooks.outputs import Options, default_color
+
+    color = given["color"] if "color" in given else default_color()
+    opts = Options(
+        given.get("config"),
+        outputs,
+        color,
+        given.get("verbose", False),
+        given.get("quiet", False),
+        given.get("inline_allow", True),
+        bool(formats or output),
+    )
+    return opts, given.get("base"), given.get("squash", False), given.get("rules_from", "base")
 
 
 def _runtime(rest: list[str]) -> str | None:
@@ -84,6 +157,13 @@ def _guard() -> ModuleType:
     from agentops_hooks.guard import reftx
 
     return reftx
+
+
+def _ci() -> ModuleType:
+    """The `ci` command's body, without the click command tree."""
+    from agentops_hooks.commands import ci
+
+    return ci
 
 
 def _cli() -> ModuleType:
