@@ -10,6 +10,8 @@ import random
 import string
 from typing import Any
 
+import pytest
+
 from agentops_hooks import engine, rulefile
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Message, patch_of
 
@@ -36,6 +38,15 @@ def test_the_keyword_set_finds_overlapping_and_nested_keywords_in_any_case() -> 
     assert sorted({f.rule_id for f in result.findings}) == ["r0", "r1", "r2", "r3", "r4"]
 
 
+@pytest.fixture(params=["literal by literal", "the compiled set"])
+def budget(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the index answers: a small commit's keywords asked one by one, then the RE2 set."""
+    if request.param == "the compiled set":
+        monkeypatch.setattr(engine.KeywordIndex, "LITERAL_BYTES", 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("budget")
 def test_the_keyword_set_agrees_with_each_rules_own_keywords_on_random_text() -> None:
     rng = random.Random(16)
     words = [["".join(rng.choice("abc_") for _ in range(rng.randint(2, 4))) for _ in range(2)] for _ in range(60)]
@@ -56,6 +67,7 @@ def test_an_exact_keyword_selects_only_lines_that_hold_it_as_written() -> None:
     assert engine.check(rules[:1], _commit(["t = task", "k = sk"]), AgentVerdict()).findings == ()
 
 
+@pytest.mark.usefixtures("budget")
 def test_the_keyword_set_agrees_with_each_rules_own_keywords_in_either_case_mode() -> None:
     rng = random.Random(20)
     words = [["".join(rng.choice("abAB_") for _ in range(rng.randint(2, 3))) for _ in range(2)] for _ in range(60)]
@@ -74,6 +86,7 @@ def test_the_keyword_set_agrees_with_each_rules_own_keywords_in_either_case_mode
         assert index.rules_in(f, removed=False) == expected
 
 
+@pytest.mark.usefixtures("budget")
 def test_a_rule_scoped_to_some_paths_does_not_send_other_files_to_be_searched() -> None:
     """`:` of a rule for `*secret*.yaml` files: app.py holds it on every line but is not searched for it,
     a secret manifest is, and another rule's keyword in app.py is still found."""
@@ -95,3 +108,26 @@ def test_a_rule_scoped_to_some_paths_does_not_send_other_files_to_be_searched() 
     commit = Commit(None, Message("m", "m", ""), (app, secret, app_token))
     found = engine.check([manifest, general], commit, AgentVerdict()).findings
     assert sorted((f.rule_id, f.path) for f in found) == [("general", "app.py"), ("manifest", "k8s/db-secret.yaml")]
+
+
+def test_a_keyword_in_another_cases_unicode_spelling_is_found_in_a_small_commit() -> None:
+    """RE2 folds `ſ` (long s) to `s` and `K` (Kelvin) to `k`; lowering bytes does not: a text that is
+    not ASCII is asked of the set, so `ſecret` and `Key` wake their rules as their patterns match them."""
+    rules = _rules([["secret"], ["key"]])
+    index = engine.KeywordIndex(rules)
+    (f,) = _commit(["x = \u017fecret", "y = \u212aey"]).files
+    assert index.rules_in(f, removed=False) == {id(rules[0]), id(rules[1])}
+    found = engine.check(rules, _commit(["x = \u017fecret"]), AgentVerdict()).findings
+    assert [f.rule_id for f in found] == ["r0"]
+
+
+def test_a_commit_past_the_literal_budget_is_asked_of_the_set_with_the_same_answer() -> None:
+    rules = _rules([["alpha"], ["beta"], ["gamma"]])
+    index = engine.KeywordIndex(rules)
+    big = ["filler " * 20] * 200 + ["BETA here"]  # ~28 KB: past LITERAL_BYTES
+    small, large = _commit(["Alpha"]).files[0], _commit(big).files[0]
+    assert index.rules_in(small, removed=False) == {id(rules[0])}
+    assert index._sets[True] is None  # nothing compiled for a few bytes
+    assert index.rules_in(large, removed=False) == {id(rules[1])}
+    assert index._sets[True] is not None
+    assert index.rules_in(small, removed=False) == {id(rules[0])}
