@@ -284,31 +284,42 @@ def test_a_relative_cache_home_is_ignored(
 def test_a_poisoned_glob_cache_is_ignored_when_others_can_write_it_and_always_in_ci(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The glob → regex cache decides which files a rule looks at: it is held to the rules cache's terms."""
+    """The glob → regex cache decides which files a rule looks at: it is held to the rules cache's terms.
+
+    It holds the globs of a team's own rules only: the built-in packs' come with the package
+    (prebuilt/globs.json), so a poisoned entry for one of them changes nothing anywhere."""
     from agentops_hooks import cache
 
-    rules = "version: 1\nextends: [builtin:secrets]\n"
+    rules = (
+        "version: 1\nextends: [builtin:secrets]\nrules:\n"
+        "  - {id: no-dumps, kind: file-limits, description: d, message: '{problem}', severity: error,"
+        " forbidden-names: ['*.dump']}\n"
+    )
     base = commit("chore: add the rules", (".agentops.yaml", rules))
-    commit("feat: settings", (".env", "DEBUG=1\n"))
+    commit("feat: settings", (".env", "DEBUG=1\n"), ("db.dump", "rows\n"))
     cache.glob_table.cache_clear()  # the cache is read once per process
-    assert main(["range", f"{base}..HEAD"]) == 1  # env-file; fills the glob cache
-    assert "env-file" in capsys.readouterr().out
+    assert main(["range", f"{base}..HEAD"]) == 1  # env-file and no-dumps; fills the glob cache
+    said = capsys.readouterr().out
+    assert "env-file" in said and "no-dumps" in said
     path = git_repo.parent / "cache" / "agentops-hooks" / "globs" / f"v{cache.GLOBS_VERSION}.json"
-    poisoned = json.loads(path.read_text("utf-8")) | {".env": ["(?!)", True]}  # `.env` matches nothing
+    # `*.dump` and the pack's `.env` made to match nothing
+    poisoned = json.loads(path.read_text("utf-8")) | {"*.dump": ["(?!)", True], ".env": ["(?!)", True]}
     path.write_text(json.dumps(poisoned), "utf-8")
 
     cache.glob_table.cache_clear()
-    assert main(["range", f"{base}..HEAD"]) == 0  # private and ours: as trusted as $HOME (the documented limit)
-    capsys.readouterr()
+    assert main(["range", f"{base}..HEAD"]) == 1  # private and ours: as trusted as $HOME (the documented limit)
+    said = capsys.readouterr().out
+    assert "no-dumps" not in said and "env-file" in said  # the pack's glob is not the cache's to change
     cache.glob_table.cache_clear()
     assert main(["ci", "--base", base]) == 1
-    assert "env-file" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "env-file" in said and "no-dumps" in said
     for target, mode in ((path, 0o666), (path, 0o620), (path.parent, 0o777), (path.parent, 0o775)):
         before = target.stat().st_mode
         target.chmod(mode)
         cache.glob_table.cache_clear()
         assert main(["range", f"{base}..HEAD"]) == 1, oct(mode)
-        assert "env-file" in capsys.readouterr().out
+        assert "no-dumps" in capsys.readouterr().out
         target.chmod(before)
     assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
 
