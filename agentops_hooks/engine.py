@@ -160,20 +160,22 @@ class KeywordIndex:
     set takes about a millisecond for 400 keywords, done only when a commit has a file to search.
     """
 
-    __slots__ = ("words", "rules_of", "raw", "scoped", "_general", "_sets", "_selects", "_literals", "_scanned")
+    __slots__ = ("words", "rules_of", "raw", "scoped", "ids", "held_rules", "_general", "_sets", "_selects", "_literals", "_scanned")
 
     LITERAL_BYTES = 1 << 14  # bytes searched keyword by keyword before the set is compiled (~5 ms, 400 keywords)
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         by_word: dict[tuple[str, bool], set[int]] = {}  # (keyword, as written) → rule ids
         scoped: list[Rule] = []  # the keyword rules that look only at some paths (`paths.include`)
-        for r in rules:
-            if r.kind in LINE_KINDS and r.param("keywords"):
-                exact = r.param("keywords-case") == "exact"
-                for word in r.param("keywords"):
-                    by_word.setdefault((word, exact), set()).add(id(r))
-                if r.include is not None:
-                    scoped.append(r)
+        # the rules it answers for, held so their ids name them while a file notes what was found
+        self.held_rules = tuple(r for r in rules if r.kind in LINE_KINDS and r.param("keywords"))
+        self.ids = frozenset(id(r) for r in self.held_rules)
+        for r in self.held_rules:
+            exact = r.param("keywords-case") == "exact"
+            for word in r.param("keywords"):
+                by_word.setdefault((word, exact), set()).add(id(r))
+            if r.include is not None:
+                scoped.append(r)
         self.words = tuple(by_word)
         self.rules_of = tuple(frozenset(by_word[w]) for w in self.words)
         # a keyword within one line is in the patch as git wrote it wherever it is in a line joined
@@ -230,9 +232,12 @@ class KeywordIndex:
         found: set[int] = set()
         if not held:
             return found
+        kept = f.kept_texts(removed)
         for text in f.utf8(removed):
-            for ids in self._held(text, f.path):
-                found.update(ids)
+            here = [rid for ids in self._held(text, f.path) for rid in ids]
+            found.update(here)
+            if kept:  # the rules then skip their own keyword search of this text (kinds.diff)
+                f.note_keywords(removed, text, self, frozenset(here))
         return found
 
     def in_patch(self, f: FileChange) -> bool:

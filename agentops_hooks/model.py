@@ -53,6 +53,10 @@ class FileChange:
     keep: bool = field(default=False, compare=False, repr=False)  # a spilled patch's joined lines may be kept
     _text: dict[bool, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _utf8: dict[bool, list[bytes]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # per side, id of a kept text → (the text, the keyword index that searched it, the ids of its rules found there)
+    _keyed: dict[bool, dict[int, tuple[bytes, Any, frozenset[int]]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def added(self) -> tuple[Line, ...]:
@@ -123,6 +127,22 @@ class FileChange:
         """False only when no added or removed line can hold `literal` (no newline in it): one search
         of the patch as git wrote it, before any line is joined; a spilled patch may hold anything."""
         return self.reread is not None or literal in self.patch
+
+    def note_keywords(self, removed: bool, text: bytes, index: Any, rule_ids: frozenset[int]) -> None:
+        """Remember which keyword rules of `index` (their ids) a text of `utf8` holds one keyword of."""
+        self._keyed.setdefault(removed, {})[id(text)] = (text, index, rule_ids)
+
+    def holds_keyword(self, removed: bool, text: bytes, rule_id: int) -> bool | None:
+        """Whether the text holds a keyword of the rule, as a keyword index noted it; None: not noted
+        (a text joined again, or a rule the index that searched it does not hold)."""
+        noted = self._keyed.get(removed, {}).get(id(text))
+        if noted is None or noted[0] is not text or rule_id not in noted[1].ids:
+            return None
+        return rule_id in noted[2]
+
+    def kept_texts(self, removed: bool) -> bool:
+        """Whether `utf8` gives the same text objects every time (the patch's joined lines are kept)."""
+        return self._joins(removed) is not None
 
     def _joins(self, removed: bool) -> list[bytes] | None:
         """Each window's joined lines (UTF-8), kept while the patch is in memory (or `keep`); None otherwise."""

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from agentops_hooks import engine, rulefile
+from agentops_hooks.kinds import diff
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Message, patch_of
 
 
@@ -131,3 +132,28 @@ def test_a_commit_past_the_literal_budget_is_asked_of_the_set_with_the_same_answ
     assert index.rules_in(large, removed=False) == {id(rules[1])}
     assert index._sets[True] is not None
     assert index.rules_in(small, removed=False) == {id(rules[0])}
+
+
+def test_what_the_index_noted_answers_only_for_its_own_rules() -> None:
+    """A file searched by one rule set's index notes, per text, which of *its* rules' keywords are
+    there; a rule of another set judging the same file searches for its own keywords again."""
+    first, second = _rules([["alpha"]]), _rules([["gamma"], ["beta"]])
+    commit = _commit(["alpha one", "beta two"])
+    assert [f.rule_id for f in engine.check(first, commit, AgentVerdict()).findings] == ["r0"]
+    beta = second[1]
+    found = list(diff.added_pattern(beta, commit))  # not a rule of the index that noted the file
+    assert [(f.rule_id, f.line, f.match) for f in found] == [("r1", 2, "beta")]
+    assert [(f.rule_id, f.line) for f in engine.check(second, commit, AgentVerdict()).findings] == [("r1", 2)]
+
+
+@pytest.mark.usefixtures("budget")
+def test_a_large_file_is_searched_only_in_the_pieces_that_hold_a_rules_keyword() -> None:
+    """Past WINDOW bytes a file is searched piece by piece; the pieces without the keyword are
+    passed over, counted, and a finding further on keeps its line number."""
+    filler = ["x = 1  # " + "padding " * 12] * 2000  # ~200 KB: several pieces
+    lines = [*filler, "token = beta", *filler, "beta = 2"]
+    rules = _rules([["beta"], ["alpha"]])
+    found = engine.check(rules, _commit(lines), AgentVerdict()).findings
+    assert [(f.rule_id, f.line) for f in found] == [("r0", 2001), ("r0", 4002)]
+    (f,) = _commit(lines).files
+    assert len(list(f.utf8())) > 2

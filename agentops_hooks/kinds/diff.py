@@ -8,7 +8,7 @@ from typing import Any
 
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds.params import Form, Param
-from agentops_hooks.model import WINDOW, Commit, Compiled, Finding, Rule
+from agentops_hooks.model import WINDOW, Commit, Compiled, FileChange, Finding, Rule
 from agentops_hooks.patterns import Match
 
 # the charsets `entropy` may name, narrowest first: a secret's charset is the first that holds all its characters
@@ -96,14 +96,20 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
     keywords = rule.compiled.regex("keywords")
     whole = rule.compiled.regexes["pattern-text"]
     secret = None if removed else _Secret(rule)
+    rid = id(rule)
     for change in commit.files:
         if (change.binary and rule.exemptible) or not rule.selects(change.path):  # binaries hide no secret
             continue
         # one search over the file's lines joined (as UTF-8: searched as they are, never encoded
         # again) rules most files out; only a hit looks line by line, and in a large file only in
-        # the pieces that hit
-        def hit(text: bytes) -> bool:
-            return (keywords is None or keywords.search(text) is not None) and whole.search(text) is not None
+        # the pieces that hit. The keyword index already searched each kept text for every rule's
+        # keywords: what it noted answers for the rule's own keyword search there.
+        def hit(text: bytes, change: FileChange = change) -> bool:
+            if keywords is not None:
+                noted = change.holds_keyword(removed, text, rid)
+                if noted is False or (noted is None and keywords.search(text) is None):
+                    return False
+            return whole.search(text) is not None
 
         if not any(hit(t) for t in change.utf8(removed)):
             continue
