@@ -26,7 +26,7 @@ class Line:
     text: str
 
 
-WINDOW = 1 << 16  # a file's added (or removed) lines are searched in texts of about this size
+WINDOW = 1 << 13  # a file's added (or removed) lines are searched in texts of about this size
 
 
 @frozen
