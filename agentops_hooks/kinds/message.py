@@ -96,44 +96,85 @@ def message_format(rule: Rule, commit: Commit) -> Iterator[Finding]:
         yield rule.finding(line=line, match=subject if line == 1 else None, problem=problem, subject=subject)
 
 
+class _Format:
+    """A message-format rule's parameters, read once per rule: a history asks for each on every commit."""
+
+    __slots__ = (
+        "conventional", "types", "types_lower", "subject_pattern", "subject_pattern_text", "max_subject", "min_subject",
+        "vague", "no_punctuation", "case", "edge_whitespace", "blank_second", "body_required", "body_pattern",
+        "body_pattern_text", "max_body_line", "scoped",
+    )  # fmt: skip
+
+    def __init__(self, rule: Rule) -> None:
+        p = rule.param
+        self.conventional, self.types = p("conventional"), p("types")
+        self.types_lower = [t.lower() for t in self.types or ()]
+        self.subject_pattern, self.subject_pattern_text = rule.compiled.regex("subject-pattern"), p("subject-pattern")
+        self.max_subject, self.min_subject = p("max-subject-length"), p("min-subject-length")
+        vague = p("vague-subjects")
+        self.vague = _any_of(tuple(vague), rule) if vague else None
+        self.no_punctuation, self.case = p("no-trailing-punctuation"), p("subject-case")
+        self.edge_whitespace, self.blank_second = p("no-edge-whitespace"), p("blank-second-line")
+        self.body_required = p("body-required")
+        self.body_pattern, self.body_pattern_text = rule.compiled.regex("body-pattern"), p("body-pattern")
+        self.max_body_line = p("max-body-line-length")
+        self.scoped = bool(p("scopes") or p("scopes-from") or p("scope-required"))
+
+
+_FORMATS: dict[int, tuple[Rule, _Format]] = {}  # id(rule) → (the rule, its settings); the entry holds the rule
+
+
+def _format_of(rule: Rule) -> _Format:
+    held = _FORMATS.get(id(rule))
+    if held is not None and held[0] is rule:
+        return held[1]
+    if len(_FORMATS) > 256:
+        _FORMATS.clear()
+    made = _Format(rule)
+    _FORMATS[id(rule)] = (rule, made)
+    return made
+
+
 def _format_problems(
     rule: Rule, commit: Commit, subject: str, conv: re.Match[str] | None, desc: str, lines: list[str]
 ) -> Iterator[tuple[int, str]]:
-    if rule.param("conventional"):
-        yield from ((1, p) for p in conventional_problems(lines[0] if lines else "", rule.param("types")))
-    elif (types := rule.param("types")) and (conv is None or conv.group("type").lower() not in [t.lower() for t in types]):
+    f = _format_of(rule)
+    types = f.types
+    if f.conventional:
+        yield from ((1, p) for p in conventional_problems(lines[0] if lines else "", types))
+    elif types and (conv is None or conv.group("type").lower() not in f.types_lower):
         yield 1, f"subject should start with a type ({', '.join(types)}), e.g. '{types[0]}: add the parser'"
-    if (p := rule.compiled.regex("subject-pattern")) and not p.search(subject):
-        yield 1, f"subject does not match {rule.param('subject-pattern')!r}"
-    if (n := rule.param("max-subject-length")) and len(subject) > n:
+    if f.subject_pattern and not f.subject_pattern.search(subject):
+        yield 1, f"subject does not match {f.subject_pattern_text!r}"
+    if (n := f.max_subject) and len(subject) > n:
         yield 1, f"subject is {len(subject)} characters long (limit {n})"
-    if (n := rule.param("min-subject-length")) and len(subject) < n:
+    if (n := f.min_subject) and len(subject) < n:
         yield 1, f"subject is {len(subject)} characters long (at least {n})"
-    vague = rule.param("vague-subjects")
-    matcher = _any_of(tuple(vague), rule) if vague else None
-    if matcher is not None and (matcher.search(desc.strip()) or matcher.search(subject)):
+    if f.vague is not None and (f.vague.search(desc.strip()) or f.vague.search(subject)):
         yield 1, f"subject {subject!r} does not say what changed or why"
-    if rule.param("no-trailing-punctuation") and subject[-1:] in ".!?,;:":
+    if f.no_punctuation and subject[-1:] in ".!?,;:":
         yield 1, "subject ends with punctuation"
-    case = rule.param("subject-case")
+    case = f.case
     if case != "any" and desc[:1].isalpha() and (desc[:1].islower() != (case == "lower")):
         yield 1, f"subject description should start in {case} case"
-    if rule.param("no-edge-whitespace"):
+    if f.edge_whitespace:
         yield from _whitespace_problems(lines)
-    if rule.param("blank-second-line") and len(lines) > 1 and lines[1].strip():
+    if f.blank_second and len(lines) > 1 and lines[1].strip():
         yield 2, "the second line should be empty (subject, blank line, body)"
-    yield from _body_problems(rule, commit, lines)
-    yield from ((1, p) for p in scopes.problems(rule, commit, conv))
+    yield from _body_problems(f, commit, lines)
+    if f.scoped:
+        yield from ((1, p) for p in scopes.problems(rule, commit, conv))
 
 
-def _body_problems(rule: Rule, commit: Commit, lines: list[str]) -> Iterator[tuple[int, str]]:
+def _body_problems(f: _Format, commit: Commit, lines: list[str]) -> Iterator[tuple[int, str]]:
+    if not (f.body_required or f.body_pattern or f.max_body_line):
+        return
     trailer_lines = {t.line for t in commit.message.trailers if not msg.is_prose(t)}
-    body = [ln for i, ln in enumerate(lines[1:], start=2) if i not in trailer_lines and ln.strip()]
-    if rule.param("body-required") and not body:
+    if f.body_required and not any(ln.strip() for i, ln in enumerate(lines[1:], start=2) if i not in trailer_lines):
         yield 1, "a body explaining why is required"
-    if (p := rule.compiled.regex("body-pattern")) and not p.search(commit.message.body.replace("\r\n", "\n")):
-        yield 1, f"the body does not match {rule.param('body-pattern')!r}"
-    if n := rule.param("max-body-line-length"):
+    if f.body_pattern and not f.body_pattern.search(commit.message.body.replace("\r\n", "\n")):
+        yield 1, f"the body does not match {f.body_pattern_text!r}"
+    if n := f.max_body_line:
         for i, ln in enumerate(lines[1:], start=2):
             if len(ln) > n and "://" not in ln and i not in trailer_lines:
                 yield i, f"body line is {len(ln)} characters long (limit {n})"
