@@ -56,7 +56,7 @@ TEXTS = ["noreply@anthropic.com", "NoReply@Anthropic.COM", "Generated with Claud
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(SIGNATURE_PATTERNS), st.lists(st.sampled_from(TEXTS), min_size=1, max_size=3))
 def test_a_signature_answers_as_its_regex_does(pattern: str, parts: list[str]) -> None:
-    from agentops_hooks.agents.signatures import _Lazy
+    from agentops_hooks.agents.signatures import Lazy
 
     text = " ".join(parts)
-    assert bool(_Lazy(pattern).search(text)) is bool(re.search(pattern, text, re.IGNORECASE))
+    assert bool(Lazy(pattern).search(text)) is bool(re.search(pattern, text, re.IGNORECASE))

@@ -9,6 +9,7 @@ from agentops_hooks.agents.signatures import (
     AI_APPS,
     DISCLOSURE_KEYS,
     PLACE_ROLES,
+    Lazy,
     Signature,
     app_slug,
     email_of,
@@ -109,11 +110,15 @@ def signature_hits(
             continue
         if where in ("trailer", "co-author") and not (commit.message.trailers or co_lines):
             continue
-        evidence = _place(commit, where, co_lines)
+        # each text lowered once for the needles of all the place's signatures (ASCII only: see signatures.Lazy)
+        evidence = [(text, tag, shown, text.lower() if text.isascii() else None) for text, tag, shown in _place(commit, where, co_lines)]
         keyed = where in ("trailer", "env")
         for sig in sigs:
-            for text, tag, shown in evidence:
-                if (keyed and tag != sig.key) or not sig.pattern.search(text):
+            lazy = isinstance(sig.pattern, Lazy)  # a config's own signature is an RE2 pattern
+            for text, tag, shown, lowered in evidence:
+                if keyed and tag != sig.key:
+                    continue
+                if not (sig.pattern.search_lowered(text, lowered) if lazy else sig.pattern.search(text)):
                     continue
                 role = sig.role or (PLACE_ROLES[where] if keyed else tag)
                 yield Hit(sig.agent, sig.verdict, sig.strong, _REASONS[where].format(shown), role)

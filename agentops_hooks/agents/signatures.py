@@ -36,7 +36,7 @@ class Signature:
     agent: str
     where: str  # identity | co-author | trailer | body | subject | author-email | author-name |
     # committer-email | committer-name | branch | env
-    pattern: Any  # an object with .search(text): a compiled regex, or _Lazy until first use
+    pattern: Any  # an object with .search(text): a compiled regex, or Lazy until first use
     verdict: Verdict = "ai"
     strong: bool = True
     key: str = ""  # the trailer key for `where: trailer`, the variable for `where: env`
@@ -44,7 +44,7 @@ class Signature:
     role: str = ""  # "" = the role the place gives (PLACE_ROLES; identity: where the identity stands)
 
 
-class _Lazy:
+class Lazy:
     """A case-insensitive regex compiled the first time there is evidence it could match.
 
     Every commit's identities are searched with every signature, and compiling 40 patterns costs
@@ -60,7 +60,11 @@ class _Lazy:
         self._compiled: re.Pattern[str] | None = None
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self.needle and text.isascii() and self.needle not in text.lower():
+        return self.search_lowered(text, text.lower() if self.needle and text.isascii() else None)
+
+    def search_lowered(self, text: str, lowered: str | None) -> re.Match[str] | None:
+        """`search`, given the text lower-cased when it is ASCII (None when it is not)."""
+        if self.needle and lowered is not None and self.needle not in lowered:
             return None  # ASCII text: IGNORECASE is ASCII case, and every match holds the needle
         if self._compiled is None:
             self._compiled = re.compile(self.source, re.IGNORECASE)
@@ -140,7 +144,7 @@ def _skip(source: str, i: int) -> int:
 
 
 def _s(agent: str, where: str, pattern: str, key: str = "", role: str = "", name: str | None = None) -> Signature:
-    return Signature(agent, where, _Lazy(pattern), "ai", True, key, _Lazy(name) if name else None, role)
+    return Signature(agent, where, Lazy(pattern), "ai", True, key, Lazy(name) if name else None, role)
 
 
 def _id(agent: str, email: str, name: str | None = None) -> Signature:
