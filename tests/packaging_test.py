@@ -30,6 +30,10 @@ def test_wheel_contains_packs_and_schema(tmp_path: Path) -> None:
         head = json.loads(wheel_file.read(f"agentops_hooks/prebuilt/{name}.json").split(b"\n", 1)[0])
         assert head["source"] == digest(wheel_file.read(f"agentops_hooks/_packs/{pack}"))
     assert "agentops_hooks/schema/agentops.schema.json" in names
+    # the packs' globs ship translated (else every run imports pathspec to translate them)
+    shipped = json.loads(wheel_file.read("agentops_hooks/prebuilt/globs.json"))["globs"]
+    assert shipped == json.loads((ROOT / "agentops_hooks" / "prebuilt" / "globs.json").read_text("utf-8"))["globs"]
+    assert "**/*secret*.yaml" in shipped
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "agentops-check = agentops_hooks.entry:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     build_info: dict[str, str] = {}  # the commit it was built from: init's default rev, for a wheel
