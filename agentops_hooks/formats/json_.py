@@ -10,6 +10,7 @@ from agentops_hooks.formats.common import RunInfo, Totals
 from agentops_hooks.model import Checked, CommitResult, Finding, RangeFindings
 
 SCHEMA_VERSION = 1
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every line: dumps makes one per call
 
 
 def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator[str]:
@@ -22,7 +23,7 @@ def render(results: Iterable[Checked], run: RunInfo, totals: Totals) -> Iterator
         if isinstance(result, RangeFindings):
             range_findings += [range_finding_dict(f) for f in result.findings]
             continue
-        yield ("  " if first else ", ") + json.dumps(commit_dict(result), ensure_ascii=False)
+        yield ("  " if first else ", ") + _ENCODE(commit_dict(result))
         first = False
     summary = {
         "commits": totals.commits,
