@@ -90,7 +90,11 @@ class FileChange:
             if within is not None and not within(joins[i] if joins is not None else patchtext.joined_utf8(window, removed)):
                 number = patchtext.counted(window, number, removed)
                 continue
-            for raw in window.decode("utf-8", "replace").split("\n"):
+            texts = window.decode("utf-8", "replace").split("\n")
+            if isinstance(window, patchtext.Continued) and texts[0][:1] == sign:  # the rest of the line before
+                yield Line(number - 1, texts[0][1:])
+                texts = texts[1:]
+            for raw in texts:
                 first = raw[:1]
                 if first == sign:
                     yield Line(number, raw[1:])

@@ -13,30 +13,40 @@ _HUNK_BYTES = re.compile(rb"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@", re.MULTILI
 _AFTER = {False: re.compile(rb"\n\+([^\n]*)"), True: re.compile(rb"\n-([^\n]*)")}
 
 
+class Continued(bytes):
+    """A window whose first line goes on the line before it: the rest of a long line that was cut."""
+
+    __slots__ = ()
+
+
 def windows(blocks: Iterable[bytes], size: int) -> Iterator[bytes]:
     """The hunks in pieces of about `size` bytes, each ending at a line end (the newline dropped).
 
     A line longer than LONG_LINE (a hostile one-line file) is not waited for: it is cut, and the
-    rest continues as a line of the same sign repeating its last OVERLAP bytes, so a match across
-    the cut is still found (one within those bytes may be found twice; a line number after such a
-    line counts each piece). Memory stays bounded.
+    rest continues in the next piece, a `Continued` one, as a line of the same sign repeating its
+    last OVERLAP bytes, so a match across the cut is still found (one within those bytes may be
+    found in both pieces). Lines are numbered as git numbers them: a continued line keeps the
+    number of the line it continues. Memory stays bounded.
     """
-    carry = b""
+    carry, continued = b"", False
     for block in blocks:
         data = carry + block if carry else block
         start = 0
         while len(data) - start > size and (cut := data.find(b"\n", start + size)) >= 0:
-            yield data[start:cut]
+            yield Continued(data[start:cut]) if continued and start == 0 else data[start:cut]
             start = cut + 1
+        if start:
+            continued = False
         carry = data[start:]
         if len(carry) > LONG_LINE:
             begin = carry.rfind(b"\n") + 1
             if begin:
-                yield carry[: begin - 1]
-            yield carry[begin:]
-            carry = carry[begin : begin + 1] + carry[-OVERLAP:]
+                yield Continued(carry[: begin - 1]) if continued else carry[: begin - 1]
+                continued = False
+            yield Continued(carry[begin:]) if continued else carry[begin:]
+            carry, continued = carry[begin : begin + 1] + carry[-OVERLAP:], True
     if carry:
-        yield carry
+        yield Continued(carry) if continued else carry
 
 
 def joined(window: bytes, removed: bool) -> str:
@@ -86,7 +96,7 @@ def counted(window: bytes, number: int, removed: bool) -> int:
     last = _last_header(window)
     if last is not None:
         number, at = int(last.group(1 if removed else 2)), last.end()
-    elif window.startswith(sign):
+    elif window.startswith(sign) and not isinstance(window, Continued):  # a continued line has its number
         number += 1
     return number + window.count(b"\n" + sign, at)
 

@@ -114,12 +114,17 @@ def _line_pattern(rule: Rule, commit: Commit, removed: bool) -> Iterator[Finding
         if not any(hit(t) for t in change.utf8(removed)):
             continue
         large = change.reread is not None or len(change.patch) > WINDOW
+        reported = -1  # the line last reported: a line cut in pieces (patchtext.windows) is one line, reported once
         for line in change.lines(removed, hit if large else None):
+            if line.number == reported:
+                continue
             if (keywords is None or keywords.search(line.text)) and (m := pattern.search(line.text)):
                 if secret is None:
+                    reported = line.number
                     yield rule.finding(path=change.path, line=line.number, match=m.group())
                 elif (span := secret.first(m, line.text)) is not None:
                     found, at = span
+                    reported = line.number
                     yield rule.finding(path=change.path, line=line.number, match=found.group(), secret=at)
 
 
