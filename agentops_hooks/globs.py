@@ -141,7 +141,10 @@ def _translate(globs: list[str]) -> cache.GlobTable:
 
     out: cache.GlobTable = {}
     for g in globs:
-        pattern = pathspec.GitIgnoreSpec.from_lines([g]).patterns[0]
+        patterns = pathspec.GitIgnoreSpec.from_lines([g]).patterns
+        if not patterns:  # an empty glob: pathspec makes no pattern of it at all
+            raise ValueError(f"{g!r} is an empty glob; remove it")
+        pattern = patterns[0]
         regex = getattr(pattern, "regex", None)
         out[g] = (regex.pattern if regex is not None and pattern.include is not None else None, bool(pattern.include))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pathspec
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,11 @@ def test_a_signature_answers_as_its_regex_does(pattern: str, parts: list[str]) -
 
     text = " ".join(parts)
     assert bool(Lazy(pattern).search(text)) is bool(re.search(pattern, text, re.IGNORECASE))
+
+
+def test_an_empty_glob_is_a_value_error_naming_it_not_a_crash() -> None:
+    from agentops_hooks import globs
+
+    with pytest.raises(ValueError, match="'' is an empty glob"):
+        globs.compile_globs([""], use_cache=False)
+    assert not globs.compile_globs(["   "], use_cache=False).match_file("a")  # blank: matches nothing, as before
