@@ -157,7 +157,9 @@ class KeywordIndex:
     keywords (each in any case, or as written for a rule with `keywords-case: exact`, exactly as
     the rule's own keyword pattern compares them) names in one search of a file's lines joined
     every keyword in it, overlapping ones too, and so the few rules that run there. Compiling the
-    set takes about a millisecond for 400 keywords, done only when a commit has a file to search.
+    set takes about 5 ms for the built-in packs' ~420 keywords: a run first asks each keyword as a
+    literal, and compiles the set only once it has searched LITERAL_BYTES. What it finds in a text
+    is noted on the file (FileChange.note_keywords), so a woken rule does not search it again.
     """
 
     __slots__ = ("words", "rules_of", "raw", "scoped", "ids", "held_rules", "_general", "_sets", "_selects", "_literals", "_scanned")
