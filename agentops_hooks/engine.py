@@ -162,7 +162,7 @@ class KeywordIndex:
     is noted on the file (FileChange.note_keywords), so a woken rule does not search it again.
     """
 
-    __slots__ = ("words", "rules_of", "raw", "scoped", "ids", "held_rules", "_general", "_sets", "_selects", "_literals", "_scanned")
+    __slots__ = ("words", "rules_of", "raw", "scoped", "ids", "held_rules", "_entries", "_sets", "_selects", "_literals", "_scanned")
 
     LITERAL_BYTES = 1 << 14  # bytes searched keyword by keyword before the set is compiled (~5 ms, 400 keywords)
 
@@ -188,9 +188,14 @@ class KeywordIndex:
         # Two sets: every keyword, and only those of rules that look at every path. A file that no
         # scoped rule selects is searched for the second: `:` of a rule for `*secret*.yaml` files
         # would otherwise send nearly every file of a history to be joined and searched.
-        narrow = {id(r) for r in scoped}
-        self._general = tuple(i for i, ids in enumerate(self.rules_of) if ids - narrow)  # words of the others
-        self._sets: dict[bool, tuple[Any, tuple[frozenset[int], ...]] | None] = {True: None, False: None}
+        narrow = frozenset(id(r) for r in scoped)
+        general = tuple(i for i, ids in enumerate(self.rules_of) if ids - narrow)  # words of the others
+        # per set (True: every keyword), the words it holds (their places in `words`) and their rule ids
+        self._entries = {
+            True: (tuple(range(len(self.words))), self.rules_of),
+            False: (general, tuple(self.rules_of[i] - narrow for i in general)),
+        }
+        self._sets: dict[bool, Any] = {True: None, False: None}  # each compiled when first needed
         self._selects: dict[str, bool] = {}  # path → whether some scoped rule selects it
         # A hook's commit is a few kilobytes: asking each keyword in turn (as bytes: an exact one as
         # written, another lowered in a lowered text) costs less than compiling the set, and is the
@@ -198,22 +203,6 @@ class KeywordIndex:
         ascii_words = all(w.isascii() for w, _ in self.words)
         self._literals = [(w.encode() if exact else w.lower().encode(), exact) for w, exact in self.words] if ascii_words else None
         self._scanned = 0
-
-    def _set_for(self, path: str) -> tuple[Any, tuple[frozenset[int], ...]]:
-        """The keyword set a file at `path` is searched with, and the rule ids of each of its entries."""
-        full = not self.scoped or self._selected(path)
-        found = self._sets[full]
-        if found is None:
-            if full:
-                found = (_keyword_set(self.words), self.rules_of)
-            else:
-                narrow = {id(r) for r in self.scoped}
-                found = (
-                    _keyword_set([self.words[i] for i in self._general]),
-                    tuple(self.rules_of[i] - narrow for i in self._general),
-                )
-            self._sets[full] = found
-        return found
 
     def _selected(self, path: str) -> bool:
         hit = self._selects.get(path)
@@ -253,20 +242,18 @@ class KeywordIndex:
     def _held(self, text: bytes, path: str) -> list[frozenset[int]]:
         """Per keyword in the text (of a rule that looks at `path`), the ids of the rules it is a keyword of."""
         full = not self.scoped or self._selected(path)
-        if self._sets[full] is None and self._literals is not None and text.isascii():
+        places, rules_of = self._entries[full]
+        found = self._sets[full]
+        if found is None and self._literals is not None and text.isascii():
             self._scanned += len(text)
             if self._scanned <= self.LITERAL_BYTES:
-                lowered = text.lower()
-                picked = range(len(self.words)) if full else self._general
-                narrow = None if full else {id(r) for r in self.scoped}
-                literals, rules_of = self._literals, self.rules_of
+                lowered, literals = text.lower(), self._literals
                 return [
-                    rules_of[i] if narrow is None else rules_of[i] - narrow
-                    for i in picked
-                    if literals[i][0] in (text if literals[i][1] else lowered)
+                    rules_of[k] for k, i in enumerate(places) if literals[i][0] in (text if literals[i][1] else lowered)
                 ]
-        keywords, rules_of = self._set_for(path)
-        return [rules_of[i] for i in keywords.Match(text) or ()]
+        if found is None:
+            found = self._sets[full] = _keyword_set([self.words[i] for i in places])
+        return [rules_of[k] for k in found.Match(text) or ()]
 
 
 KEYWORDS_MEM = 64 << 20  # RE2's budget for the keyword set's DFA: a set that runs out of it would match nothing
