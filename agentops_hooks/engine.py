@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from agentops_hooks import exemptions
 from agentops_hooks.approvals import Approvals
 from agentops_hooks.kinds import KINDS, Scope, history, paths, scope_of
 from agentops_hooks.kinds.history import CommitSummary, Named
 from agentops_hooks.model import AgentVerdict, Commit, CommitResult, FileChange, Finding, RangeFindings, Rule, Waiver
-from agentops_hooks.values import replace
+from agentops_hooks.values import Memo, replace
 
 SKIP_MESSAGE_RULES = ("fixup!", "squash!", "amend!")
 T = TypeVar("T")
@@ -72,7 +72,7 @@ def check(
 
 
 LINE_KINDS = {"added-pattern": False, "removed-pattern": True}  # kind → reads removed lines
-_MEMO: dict[tuple[Any, ...], tuple[Sequence[Rule], Any]] = {}
+_MEMO = Memo(65)
 
 
 def per_rule_set(rules: Sequence[Rule], key: tuple[Any, ...], build: Callable[[], T]) -> T:
@@ -81,15 +81,7 @@ def per_rule_set(rules: Sequence[Rule], key: tuple[Any, ...], build: Callable[[]
     Keyed by the rule set's identity (rules hold dicts and cannot be hashed); the entry keeps the
     rule set alive so the identity cannot be reused while it is cached.
     """
-    full = (id(rules), *key)
-    hit = _MEMO.get(full)
-    if hit is not None and hit[0] is rules:
-        return cast(T, hit[1])
-    value = build()
-    if len(_MEMO) > 64:
-        _MEMO.clear()
-    _MEMO[full] = (rules, value)
-    return value
+    return _MEMO.get(rules, build, *key)
 
 
 Step = tuple[Rule, Any, bool, bool, bool]  # rule, its check, reads the message, reads lines, has keywords

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from agentops_hooks.approvals import DEFAULT, Approvals, Outcome
 from agentops_hooks.model import AgentVerdict, Commit, Finding, Rule, Severity, Waiver
-from agentops_hooks.values import field, frozen, replace
+from agentops_hooks.values import Memo, field, frozen, replace
 
 KEY = "agentops-exempt"
 APPROVAL = "Approved-by"
@@ -110,16 +110,12 @@ def apply(
     return out
 
 
-_BY_ID: list[tuple[Sequence[Rule], dict[str, Rule]]] = []  # the last rule set's table: a history asks per commit
+_BY_ID = Memo(1)  # the last rule set's table: a history asks per commit
 
 
 def _by_id(rules: Sequence[Rule]) -> dict[str, Rule]:
-    """Rule id → rule, made once per rule set (held, so its identity is not reused)."""
-    if _BY_ID and _BY_ID[0][0] is rules:
-        return _BY_ID[0][1]
-    table = {r.id: r for r in rules}
-    _BY_ID[:] = [(rules, table)]
-    return table
+    """Rule id → rule, made once per rule set."""
+    return _BY_ID.get(rules, lambda: {r.id: r for r in rules})
 
 
 def _inline_allows(commit: Commit) -> dict[tuple[str, int], tuple[str, str]]:

@@ -156,6 +156,33 @@ def _init(qualname: str, fields: list[tuple[str, Field]]) -> Callable[..., None]
     return init
 
 
+class Memo:
+    """Values made from objects that cannot be hashed (a rule set, a rule, a glob set), kept by the
+    object's identity and any further key: a history asks for them on every commit.
+
+    Each entry holds its object, so an identity is not reused while it is cached; past `limit`
+    entries the memo starts over, so memory stays flat."""
+
+    __slots__ = ("_entries", "_limit")
+
+    def __init__(self, limit: int) -> None:
+        self._entries: dict[tuple[Any, ...], tuple[object, Any]] = {}
+        self._limit = limit
+
+    def get(self, obj: object, make: Callable[[], T], *key: object) -> T:
+        """`make()`'s value for this object (and key): made the first time, then kept."""
+        full = (id(obj), *key)
+        hit = self._entries.get(full)
+        if hit is not None and hit[0] is obj:
+            value: T = hit[1]
+            return value
+        value = make()
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[full] = (obj, value)
+        return value
+
+
 class Deferred(Mapping):  # type: ignore[type-arg]
     """A read-only mapping that `make()` builds when it is first read, then keeps.
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from agentops_hooks.values import FrozenInstanceError, field, frozen, replace
+from agentops_hooks.values import FrozenInstanceError, Memo, field, frozen, replace
 
 
 @frozen
@@ -83,3 +83,22 @@ def test_copy_and_pickle_round_trip() -> None:
 def test_class_keeps_its_name_module_doc_and_methods() -> None:
     assert (Point.__name__, Point.__qualname__, Point.__module__) == ("Point", "Point", __name__)
     assert Point.__doc__ == "A value with every kind of field." and Point.__init__.__qualname__ == "Point.__init__"
+
+
+def test_a_memo_makes_each_value_once_per_object_and_key_and_never_for_a_lookalike() -> None:
+
+
+    memo, made = Memo(3), []
+
+    def make(tag: str) -> str:
+        made.append(tag)
+        return tag
+
+    rules, same_content = [1, 2], [1, 2]  # equal, not the same object: never each other's entry
+    assert memo.get(rules, lambda: make("a"), "plan") == "a"
+    assert memo.get(rules, lambda: make("b"), "plan") == "a"  # kept
+    assert memo.get(rules, lambda: make("c"), "other key") == "c"
+    assert memo.get(same_content, lambda: make("d"), "plan") == "d"
+    assert made == ["a", "c", "d"]
+    assert memo.get(object(), lambda: make("e")) == "e"  # past the limit: starts over, still answers
+    assert memo.get(rules, lambda: make("f"), "plan") == "f"

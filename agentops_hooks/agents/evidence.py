@@ -16,7 +16,7 @@ from agentops_hooks.agents.signatures import (
     name_of,
 )
 from agentops_hooks.model import Commit, Verdict
-from agentops_hooks.values import frozen
+from agentops_hooks.values import Memo, frozen
 
 
 @frozen
@@ -33,7 +33,7 @@ class Hit:
 # (reason, text searched, display name, role) per place
 Place = list[tuple[str, str, str, str]]
 _IDENTITY_CACHE: dict[tuple[int, str, str, str], tuple[tuple[str, Verdict, bool, str], ...]] = {}
-_GROUPS: dict[int, tuple[tuple[Signature, ...], dict[str, tuple[Signature, ...]]]] = {}
+_GROUPS = Memo(1)  # the last signature set, by place
 
 
 def identities(commit: Commit, co_lines: tuple[tuple[str, str], ...]) -> Place:
@@ -87,15 +87,15 @@ _REASONS = {
 
 def _groups(signatures: tuple[Signature, ...]) -> tuple[tuple[Signature, ...], dict[str, tuple[Signature, ...]]]:
     """The identity signatures, and the others by place: sorted once per signature set."""
-    hit = _GROUPS.get(id(signatures))
-    if hit is None or hit[0] is not signatures:
+
+    def group() -> dict[str, tuple[Signature, ...]]:
         by: dict[str, list[Signature]] = {}
         for sig in signatures:
             by.setdefault(sig.where, []).append(sig)
-        ids = tuple(by.pop("identity", ()))
-        _GROUPS.clear()
-        _GROUPS[id(signatures)] = hit = (signatures, {"identity": ids, **{k: tuple(v) for k, v in by.items()}})
-    return hit[1]["identity"], hit[1]
+        return {"identity": tuple(by.pop("identity", ())), **{k: tuple(v) for k, v in by.items()}}
+
+    places = _GROUPS.get(signatures, group)
+    return places["identity"], places
 
 
 def signature_hits(

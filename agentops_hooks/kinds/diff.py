@@ -10,6 +10,7 @@ from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import WINDOW, Commit, Compiled, FileChange, Finding, Rule
 from agentops_hooks.patterns import Match
+from agentops_hooks.values import Memo
 
 # the charsets `entropy` may name, narrowest first: a secret's charset is the first that holds all its characters
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -189,24 +190,20 @@ class _Secret:
         return minimum is None or entropy(value) >= minimum
 
 
-_SEEN: dict[tuple[int, str], tuple[Any, bool]] = {}  # (glob set's id, path) → (the glob set, forbidden)
-_SEEN_MAX = 1 << 15
+_SEEN = Memo(1 << 15)  # (glob set, path) → forbidden
 
 
 def _forbidden(names: Any, path: str) -> bool:
     """A forbidden name in any case: `KEY.P12` is a `*.p12` keystore too.
 
     Remembered per glob set and path: a history names the same paths commit after commit, and each
-    answer is every glob of the set tried twice. The entry holds the set, so its id is not reused."""
-    seen = _SEEN.get((id(names), path))
-    if seen is not None and seen[0] is names:
-        return seen[1]
-    lower = path.lower()
-    found = bool(names.match_file(path) or (lower != path and names.match_file(lower)))
-    if len(_SEEN) >= _SEEN_MAX:
-        _SEEN.clear()
-    _SEEN[(id(names), path)] = (names, found)
-    return found
+    answer is every glob of the set tried twice."""
+
+    def match() -> bool:
+        lower = path.lower()
+        return bool(names.match_file(path) or (lower != path and names.match_file(lower)))
+
+    return _SEEN.get(names, match, path)
 
 
 def file_limits(rule: Rule, commit: Commit) -> Iterator[Finding]:

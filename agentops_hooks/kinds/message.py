@@ -13,6 +13,7 @@ from agentops_hooks.kinds import scopes
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import Commit, Finding, Rule
 from agentops_hooks.patterns import Regex, regex
+from agentops_hooks.values import Memo
 
 SKIPS = (  # every message kind: the subjects or bodies a rule does not judge (gitlint's ignore-by-title, per rule)
     Param("ignore-subject", form=Form.REGEX),
@@ -121,18 +122,11 @@ class _Format:
         self.scoped = bool(p("scopes") or p("scopes-from") or p("scope-required"))
 
 
-_FORMATS: dict[int, tuple[Rule, _Format]] = {}  # id(rule) → (the rule, its settings); the entry holds the rule
+_FORMATS = Memo(256)  # rule → its settings
 
 
 def _format_of(rule: Rule) -> _Format:
-    held = _FORMATS.get(id(rule))
-    if held is not None and held[0] is rule:
-        return held[1]
-    if len(_FORMATS) > 256:
-        _FORMATS.clear()
-    made = _Format(rule)
-    _FORMATS[id(rule)] = (rule, made)
-    return made
+    return _FORMATS.get(rule, lambda: _Format(rule))
 
 
 def _format_problems(
