@@ -215,7 +215,7 @@ class KeywordIndex:
         found: set[int] = set()
         if not held:
             return found
-        kept = f.kept_texts(removed)
+        kept = f.kept_texts()
         for text in f.utf8(removed):
             here = [rid for ids in self._held(text, f.path) for rid in ids]
             found.update(here)

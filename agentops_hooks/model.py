@@ -144,13 +144,13 @@ class FileChange:
             return None
         return rule_id in noted[2]
 
-    def kept_texts(self, removed: bool) -> bool:
-        """Whether `utf8` gives the same text objects every time (the patch's joined lines are kept)."""
-        return self._joins(removed) is not None
+    def kept_texts(self) -> bool:
+        """Whether `utf8` gives the same text objects every time (the patch's joined lines are kept, as `_joins` keeps them)."""
+        return self.reread is None or self.keep
 
     def _joins(self, removed: bool) -> list[bytes] | None:
         """Each window's joined lines (UTF-8), kept while the patch is in memory (or `keep`); None otherwise."""
-        if self.reread is not None and not self.keep:
+        if not self.kept_texts():
             return None
         kept = self._utf8.get(removed)
         if kept is None:
