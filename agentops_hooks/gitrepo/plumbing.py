@@ -75,13 +75,20 @@ def prefetch(*commands: tuple[str, ...]) -> None:
     imports its rules; `forget_prefetched` ends what no one took."""
     here = os.path.realpath(os.curdir)
     for args in commands:
-        err = unnamed_file()
         try:
-            proc = subprocess.Popen(("git", *HARDEN, *args), stdout=subprocess.PIPE, stderr=err)
+            _EARLY[(here, args)] = _start(args, None)
         except OSError:  # no git: the call itself will say so
-            err.close()
             return
-        _EARLY[(here, args)] = (proc, err)
+
+
+def _start(args: tuple[str, ...], cwd: str | None) -> tuple[Any, IO[bytes]]:
+    """`git` with these arguments (hardened) running, its output piped, its errors to a private file."""
+    err = unnamed_file()
+    try:
+        return subprocess.Popen(("git", *HARDEN, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=err), err
+    except OSError:
+        err.close()
+        raise
 
 
 def forget_prefetched() -> None:
@@ -104,11 +111,9 @@ def started(*args: str, cwd: str | None = None, ok: tuple[int, ...] = (0,)) -> C
     returned function is called: git works on another core while the caller does its own work."""
     early = _taken(args, cwd)
     if early is None:
-        err = unnamed_file()
         try:
-            early = subprocess.Popen(("git", *HARDEN, *args), cwd=cwd, stdout=subprocess.PIPE, stderr=err), err
+            early = _start(args, cwd)
         except FileNotFoundError:
-            err.close()
             raise GitError("git is not installed or not on PATH") from None
     proc, err = early
 
