@@ -45,7 +45,7 @@ class Spill(Protocol):
     def next_commit(self) -> None:
         """The previous commit is judged: what it spilled is no longer needed."""
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | memoryview) -> int:
         """Append to the current section; the offset after it."""
         ...
 
@@ -204,15 +204,16 @@ def _path(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _section_end(buf: bytes, start: int) -> int:
+def _section_end(buf: bytes, start: int, width: int = 2048) -> int:
     """The newline that ends the section running from `start` (before the next file or commit); -1: not in `buf`.
 
-    Both boundaries are looked for in a window that grows fourfold from `start`: a search for the
+    Both boundaries are looked for in a window that grows fourfold from `start` (first `width`
+    bytes; a long section's spill asks for its whole buffer at once): a search for the
     next file alone would run to the end of a block of many one-file commits (megabytes), once per
     file. The two markers have one length, so a marker cut by the window's end starts after any
     marker wholly inside it: the nearest one found is the nearest there is.
     """
-    size, width = len(buf), 2048
+    size = len(buf)
     while True:
         stop = min(size, start + width)
         nxt = buf.find(_NEXT_FILE, start, stop)
@@ -243,20 +244,29 @@ def _section(
             break
     if hunks < 0:  # a binary file, a mode change, a pure rename: no lines
         stop = end if end >= 0 else len(cur.buf)
-        binary = _BINARY.search(cur.buf, start, stop) is not None
+        binary = _binary_head(cur.buf, start, stop)
         cur.pos = stop + 1 if end >= 0 else stop
         return binary, b"", None, None, 0
-    binary = _BINARY.search(cur.buf, start, hunks) is not None
+    binary = _binary_head(cur.buf, start, hunks)
     cur.pos = hunks + 1
-    binary = binary or _sniff(cur)
-    patch, counts, reread, size = _hunks(cur, budget, spill)
+    binary = binary or _sniff(cur, end)
+    patch, counts, reread, size = _hunks(cur, budget, spill, end)
     if binary or size > BIG:  # counted as git counts a binary (no lines); its bytes stay readable
         return True, patch, (0, 0), reread, size
     return False, patch, counts, reread, size
 
 
-def _sniff(cur: Cursor) -> bool:
-    """Whether the section's first SNIFF bytes of hunks hold a NUL byte (git's binary test)."""
+def _binary_head(buf: bytes, start: int, stop: int) -> bool:
+    """Whether a section's head (before its hunks) says the file is binary (git's own two lines)."""
+    return buf.find(b"inary", start, stop) >= 0 and _BINARY.search(buf, start, stop) is not None
+
+
+def _sniff(cur: Cursor, end: int) -> bool:
+    """Whether the section's first SNIFF bytes of hunks hold a NUL byte (git's binary test); `end`:
+    the section's end in the buffer as it is now (-1: not in it yet)."""
+    start = cur.pos
+    if end >= 0:
+        return cur.buf.find(b"\0", start, min(start + SNIFF, end)) >= 0
     cur.has(SNIFF + len(_NEXT_COMMIT))
     buf, start = cur.buf, cur.pos
     stop = start + SNIFF + len(_NEXT_COMMIT)  # the nearest boundary wholly within, searched in place
@@ -264,12 +274,15 @@ def _sniff(cur: Cursor) -> bool:
     return buf.find(b"\0", start, min([start + SNIFF, *found])) >= 0
 
 
-def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[int, int] | None, Reread | None, int]:
+def _hunks(
+    cur: Cursor, budget: int, spill: Spill | None, end: int = -1
+) -> tuple[bytes, tuple[int, int] | None, Reread | None, int]:
     """The hunks from the cursor to the section's end, and their size in bytes: kept when they fit
-    `budget`, else counted and spilled."""
+    `budget`, else counted and spilled. `end`: the section's end in the buffer, when already found."""
     while True:  # keep them: the whole section is in the buffer, within the budget
         start = cur.pos
-        end = _section_end(cur.buf, start)
+        if end < 0:
+            end = _section_end(cur.buf, start)
         stop = end + 1 if end >= 0 else len(cur.buf)
         if 0 <= budget < stop - start:
             break
@@ -281,13 +294,13 @@ def _hunks(cur: Cursor, budget: int, spill: Spill | None) -> tuple[bytes, tuple[
     first = spill.write(b"") if spill is not None else 0
     while True:  # count them as they stream by
         buf, start = cur.buf, cur.pos
-        end = _section_end(buf, start)
+        end = _section_end(buf, start, len(buf))  # the whole buffer at once: this section is long
         done = end >= 0 or cur.eof
         stop = (end + 1 if end >= 0 else len(buf)) if done else max(start, len(buf) - _TAIL)
         # a pair that starts just before `stop` is counted now: the next piece starts at `stop`
         upto = stop if done else stop + 1
         added, removed = added + buf.count(b"\n+", start, upto), removed + buf.count(b"\n-", start, upto)
-        last = spill.write(buf[start:stop]) if spill is not None else 0
+        last = spill.write(memoryview(buf)[start:stop]) if spill is not None else 0
         size += stop - start
         cur.pos = stop
         if done:

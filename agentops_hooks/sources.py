@@ -146,6 +146,7 @@ class Spool:
     def __init__(self) -> None:
         self._file: Any = None
         self._commit = 0
+        self._end = 0  # bytes the current commit spilled (the file's offset, kept here: no system call to ask)
 
     def __enter__(self) -> Spool:
         return self
@@ -157,18 +158,22 @@ class Spool:
     def next_commit(self) -> None:
         """Forget the previous commit's sections."""
         self._commit += 1
-        if self._file is not None and self._file.tell():
+        if self._end:
             self._file.seek(0)
             self._file.truncate()
+            self._end = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | memoryview) -> int:
         """Append bytes; the offset after them."""
+        if not data:
+            return self._end
         if self._file is None:
             import tempfile
 
             self._file = tempfile.TemporaryFile()
         self._file.write(data)
-        return int(self._file.tell())
+        self._end += len(data)
+        return self._end
 
     def reader(self, start: int, end: int) -> diffparse.Reread:
         """Gives back bytes `start` to `end` of the current commit's spill, while it is the current one."""
