@@ -70,8 +70,9 @@ def joined_utf8(window: bytes, removed: bool) -> bytes:
 def joined_bytes(window: bytes, removed: bool) -> bytes:
     """The added (or removed) lines of a window as git wrote them, without their sign, joined by newlines.
 
-    A window of one sign's lines only (a new file, a deleted one), after at most a hunk header, is
-    one replace; any other, one search for each of its lines of that sign."""
+    A window whose lines of that sign are one run to its end (a new file, a deleted one, the added
+    half of a rewrite), after at most a hunk header, is one replace; one without them, one search;
+    any other, one search for each of its lines of that sign."""
     sign = b"-" if removed else b"+"
     body = window
     if body.startswith(b"@@"):
@@ -81,7 +82,12 @@ def joined_bytes(window: bytes, removed: bool) -> bytes:
         body = body[:-1]
     if not body:
         return b""
-    if body.startswith(sign) and body.count(b"\n") == body.count(b"\n" + sign):
+    if not body.startswith(sign):
+        first = body.find(b"\n" + sign)
+        if first < 0:
+            return b""
+        body = body[first + 1 :]  # from the first line of that sign
+    if body.count(b"\n") == body.count(b"\n" + sign):
         return body[1:].replace(b"\n" + sign, b"\n")
     lines = _AFTER[removed].findall(window)
     if window.startswith(sign):
