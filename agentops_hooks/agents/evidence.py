@@ -110,11 +110,19 @@ def signature_hits(
             continue
         if where in ("trailer", "co-author") and not (commit.message.trailers or co_lines):
             continue
-        # each text lowered once for the needles of all the place's signatures (ASCII only: see signatures.Lazy)
-        evidence = [(text, tag, shown, text.lower() if text.isascii() else None) for text, tag, shown in _place(commit, where, co_lines)]
+        if where == "branch" and not commit.branch:
+            continue
+        # the place as one lowered text (ASCII): a signature whose needle is not there is in none of its texts
+        whole = _whole(commit, where)
+        evidence: list[tuple[str, str, str, str | None]] | None = None
         keyed = where in ("trailer", "env")
         for sig in sigs:
             lazy = isinstance(sig.pattern, Lazy)  # a config's own signature is an RE2 pattern
+            if lazy and whole is not None and sig.pattern.needle and sig.pattern.needle not in whole:
+                continue
+            if evidence is None:  # each text lowered once for all the place's signatures (ASCII: see signatures.Lazy)
+                texts = _place(commit, where, co_lines)
+                evidence = [(t, tag, shown, t.lower() if t.isascii() else None) for t, tag, shown in texts]
             for text, tag, shown, lowered in evidence:
                 if keyed and tag != sig.key:
                     continue
@@ -122,6 +130,23 @@ def signature_hits(
                     continue
                 role = sig.role or (PLACE_ROLES[where] if keyed else tag)
                 yield Hit(sig.agent, sig.verdict, sig.strong, _REASONS[where].format(shown), role)
+
+
+def _whole(commit: Commit, where: str) -> str | None:
+    """A place's texts as one lower-cased text, for the places that are one text (or the body's
+    lines), when it is ASCII; None: not such a place, or not ASCII."""
+    msg = commit.message
+    if where == "body":
+        text = msg.body
+    elif where == "subject":
+        text = msg.subject
+    elif where == "branch":
+        text = commit.branch or ""
+    elif where in ("author-name", "committer-name"):
+        text = (commit.author if where == "author-name" else commit.committer).name
+    else:
+        return None
+    return text.lower() if text.isascii() else None
 
 
 def _identity(sigs: tuple[Signature, ...], ids: Place) -> Iterator[Hit]:

@@ -12,6 +12,7 @@ from agentops_hooks.model import AgentVerdict, Commit, Verdict
 from agentops_hooks.values import replace
 
 LOCAL_SOURCES = ("staged", "commit-msg")
+_NO_EVIDENCE = AgentVerdict()  # what `decide` makes of no hits
 
 
 def hits_of(commit: Commit, signatures: Iterable[Signature]) -> list[Hit]:
@@ -79,6 +80,8 @@ def detect(
     attribution note, which can only raise the verdict and gives the AI share of added lines.
     """
     hits = hits_of(commit, signatures)
+    if not hits and note is None:  # most commits of a history: nothing to weigh
+        return _NO_EVIDENCE
     verdict = decide(hits, AUTHORSHIP | frozenset(count), human_evidence(commit, hits))
     if note is None:
         return verdict
