@@ -7,6 +7,7 @@ import time
 from agentops_hooks import agents, engine, gitrepo, sources
 from agentops_hooks.context import Context
 from agentops_hooks.model import Commit, CommitResult, FileChange, Rule
+from agentops_hooks.patterns import holds
 from agentops_hooks.values import replace
 
 
@@ -87,7 +88,7 @@ def ignored(ctx: Context, commit: Commit) -> bool:
     globs = (g.replace("[", "\0").replace("]", "[]]").replace("\0", "[[]") for g in ctx.config.ignore_authors)
     if any(fnmatch.fnmatchcase(commit.author.email.lower(), g.lower()) for g in globs):
         return True
-    return any(p.search(commit.message.subject) for p in ctx.config.ignore_subjects)
+    return any(holds(p, commit.message.subject) for p in ctx.config.ignore_subjects)
 
 
 def light(result: CommitResult) -> CommitResult:

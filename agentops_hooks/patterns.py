@@ -53,6 +53,13 @@ class Regex(Protocol):
         ...
 
 
+def holds(pattern: Regex, text: str) -> bool:
+    """Whether the pattern matches somewhere in the text: RE2 searches its UTF-8 bytes, as it does
+    for a str, without working the match's offsets back into characters (most of a search's cost
+    on a short text, such as a subject)."""
+    return pattern.search(text.encode("utf-8")) is not None
+
+
 class LazyRegex:
     """An RE2 pattern already proven to compile (when its file was validated), compiled on first use.
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from agentops_hooks.kinds.params import Form, Param
 from agentops_hooks.model import AgentVerdict, Commit, FileChange, Finding, Rule
+from agentops_hooks.patterns import holds
 from agentops_hooks.values import frozen, replace
 
 SPIRAL_SUBJECT = r"(?i)^(fix|hotfix|revert|retry|again)|\b(fix|fixes|fixed|retry|again|take \d+|try \d+)\b"
@@ -108,7 +109,7 @@ class Spiral:
 
     def add(self, commit: CommitSummary) -> list[Named]:
         """The run this commit breaks, when it was long enough."""
-        areas = _areas(commit, self.by_file) if self.pattern.search(commit.subject) else frozenset()
+        areas = _areas(commit, self.by_file) if holds(self.pattern, commit.subject) else frozenset()
         run = self.run
         if areas and run and _shared([*(a for _, a in run), areas]):
             run.append((commit, areas))

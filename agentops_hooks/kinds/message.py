@@ -11,8 +11,8 @@ from agentops_hooks import message as msg
 from agentops_hooks.errors import RuleFileError
 from agentops_hooks.kinds import scopes
 from agentops_hooks.kinds.params import Form, Param
-from agentops_hooks.model import Commit, Finding, Rule
-from agentops_hooks.patterns import Regex, regex
+from agentops_hooks.model import Commit, Finding, Message, Rule
+from agentops_hooks.patterns import Regex, holds, regex
 from agentops_hooks.values import Memo
 
 SKIPS = (  # every message kind: the subjects or bodies a rule does not judge (gitlint's ignore-by-title, per rule)
@@ -82,19 +82,32 @@ def commit_type(subject: str) -> str | None:
 def skipped(rule: Rule, commit: Commit) -> bool:
     """Whether the rule's `ignore-subject` / `ignore-body` pattern leaves this commit out."""
     subject, body = rule.compiled.regex("ignore-subject"), rule.compiled.regex("ignore-body")
-    return bool(subject and subject.search(commit.message.subject)) or bool(body and body.search(commit.message.body))
+    return bool(subject and holds(subject, commit.message.subject)) or bool(body and holds(body, commit.message.body))
 
 
 def message_format(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Subject and body shape: type, pattern, length, vagueness, case, body, line lengths."""
-    if skipped(rule, commit):
+    f = _format_of(rule)
+    message = commit.message
+    if (f.ignore_subject and holds(f.ignore_subject, message.subject)) or (f.ignore_body and holds(f.ignore_body, message.body)):
         return
-    subject = commit.message.subject
-    conv = CONVENTIONAL.match(subject)
+    subject = message.subject
+    conv, lines = _shape(message)
     desc = conv.group("desc") if conv else subject
-    lines = [ln.removesuffix("\r") for ln in commit.message.text.rstrip("\n").split("\n")]  # a CRLF end is no character
-    for line, problem in _format_problems(rule, commit, subject, conv, desc, lines):
+    for line, problem in _format_problems(f, rule, commit, subject, conv, desc, lines):
         yield rule.finding(line=line, match=subject if line == 1 else None, problem=problem, subject=subject)
+
+
+_SHAPE: list[Any] = [None, None, ()]  # the last message read, its Conventional Commits match and its lines
+
+
+def _shape(message: Message) -> tuple[re.Match[str] | None, list[str]]:
+    """The subject's Conventional Commits match and the message's lines (a CRLF end is no
+    character), worked out once per message: each message-format rule asks for them."""
+    if _SHAPE[0] is not message:
+        lines = [ln.removesuffix("\r") for ln in message.text.rstrip("\n").split("\n")]
+        _SHAPE[:] = [message, CONVENTIONAL.match(message.subject), lines]
+    return _SHAPE[1], list(_SHAPE[2])
 
 
 class _Format:
@@ -103,11 +116,12 @@ class _Format:
     __slots__ = (
         "conventional", "types", "types_lower", "subject_pattern", "subject_pattern_text", "max_subject", "min_subject",
         "vague", "no_punctuation", "case", "edge_whitespace", "blank_second", "body_required", "body_pattern",
-        "body_pattern_text", "max_body_line", "scoped",
+        "body_pattern_text", "max_body_line", "scoped", "ignore_subject", "ignore_body",
     )  # fmt: skip
 
     def __init__(self, rule: Rule) -> None:
         p = rule.param
+        self.ignore_subject, self.ignore_body = rule.compiled.regex("ignore-subject"), rule.compiled.regex("ignore-body")
         self.conventional, self.types = p("conventional"), p("types")
         self.types_lower = [t.lower() for t in self.types or ()]
         self.subject_pattern, self.subject_pattern_text = rule.compiled.regex("subject-pattern"), p("subject-pattern")
@@ -130,21 +144,20 @@ def _format_of(rule: Rule) -> _Format:
 
 
 def _format_problems(
-    rule: Rule, commit: Commit, subject: str, conv: re.Match[str] | None, desc: str, lines: list[str]
+    f: _Format, rule: Rule, commit: Commit, subject: str, conv: re.Match[str] | None, desc: str, lines: list[str]
 ) -> Iterator[tuple[int, str]]:
-    f = _format_of(rule)
     types = f.types
     if f.conventional:
         yield from ((1, p) for p in conventional_problems(lines[0] if lines else "", types))
     elif types and (conv is None or conv.group("type").lower() not in f.types_lower):
         yield 1, f"subject should start with a type ({', '.join(types)}), e.g. '{types[0]}: add the parser'"
-    if f.subject_pattern and not f.subject_pattern.search(subject):
+    if f.subject_pattern and not holds(f.subject_pattern, subject):
         yield 1, f"subject does not match {f.subject_pattern_text!r}"
     if (n := f.max_subject) and len(subject) > n:
         yield 1, f"subject is {len(subject)} characters long (limit {n})"
     if (n := f.min_subject) and len(subject) < n:
         yield 1, f"subject is {len(subject)} characters long (at least {n})"
-    if f.vague is not None and (f.vague.search(desc.strip()) or f.vague.search(subject)):
+    if f.vague is not None and (holds(f.vague, desc.strip()) or holds(f.vague, subject)):
         yield 1, f"subject {subject!r} does not say what changed or why"
     if f.no_punctuation and subject[-1:] in ".!?,;:":
         yield 1, "subject ends with punctuation"
@@ -166,7 +179,7 @@ def _body_problems(f: _Format, commit: Commit, lines: list[str]) -> Iterator[tup
     trailer_lines = {t.line for t in commit.message.trailers if not msg.is_prose(t)}
     if f.body_required and not any(ln.strip() for i, ln in enumerate(lines[1:], start=2) if i not in trailer_lines):
         yield 1, "a body explaining why is required"
-    if f.body_pattern and not f.body_pattern.search(commit.message.body.replace("\r\n", "\n")):
+    if f.body_pattern and not holds(f.body_pattern, commit.message.body.replace("\r\n", "\n")):
         yield 1, f"the body does not match {f.body_pattern_text!r}"
     if n := f.max_body_line:
         for i, ln in enumerate(lines[1:], start=2):
@@ -214,7 +227,7 @@ class _Each:
     def __init__(self, patterns: tuple[Regex, ...]) -> None:
         self.patterns = patterns
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str | bytes) -> bool:
         return any(p.search(text) for p in self.patterns)
 
 
@@ -292,7 +305,7 @@ def message_trailers(rule: Rule, commit: Commit) -> Iterator[Finding]:
             yield rule.finding(
                 line=t.line, match=written, key=t.key, problem=f"'{written}' names an agent, not a person"
             )
-        elif (p := patterns.get(t.key.lower())) is not None and not p.search(t.value):
+        elif (p := patterns.get(t.key.lower())) is not None and not holds(p, t.value):
             expected = next(v for k, v in rule.param("value-patterns").items() if k.lower() == t.key.lower())
             yield rule.finding(
                 line=t.line, match=written, key=t.key, problem=f"'{written}' does not match {expected!r}"
