@@ -106,16 +106,18 @@ class Cursor:
 
     def fields(self, n: int) -> list[bytes]:
         """The next `n` NUL-terminated fields (consumed)."""
-        found: list[bytes] = []
-        while len(found) < n:
-            end = self.buf.find(b"\x00", self.pos)
-            if end < 0:
-                if self.more() < 0:
-                    raise ValueError("the output ends inside a record")
-                continue
-            found.append(self.buf[self.pos : end])
-            self.pos = end + 1
-        return found
+        while True:
+            buf, end = self.buf, self.pos - 1
+            for _ in range(n):  # the n-th NUL from here, then one split
+                end = buf.find(b"\x00", end + 1)
+                if end < 0:
+                    break
+            if end >= 0:
+                found = buf[self.pos : end].split(b"\x00")
+                self.pos = end + 1
+                return found
+            if self.more() < 0:
+                raise ValueError("the output ends inside a record")
 
 
 def parse(out: bytes) -> tuple[FileChange, ...]:

@@ -394,7 +394,7 @@ def _told(rules: Sequence[Rule], names: frozenset[str]) -> Sequence[Rule]:
 
 def with_approvals(rules: Sequence[Rule], approvals: Approvals, agent: bool) -> Sequence[Rule]:
     """Rules of kinds that read an approval (protected-paths), told who may approve (made once per rule set)."""
-    if not any(r.kind == "protected-paths" for r in rules):
+    if not per_rule_set(rules, ("approving",), lambda: any(r.kind == "protected-paths" for r in rules)):
         return rules
     # keyed by the approvals' identity: hashing them (every approval of the range) cost more per
     # commit than judging it; the entry holds them, so an identity is never mistaken for another's

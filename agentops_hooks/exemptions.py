@@ -203,7 +203,10 @@ _EXEMPT_LINE = re.compile(r"^\s*agentops-exempt\s*:", re.IGNORECASE)
 
 def misplaced(commit: Commit) -> list[Finding]:
     """An `AgentOps-Exempt:` line outside the trailer block is ignored by git's trailer rules: say so, once."""
-    text = commit.message.text.replace("\r\n", "\n").rstrip("\n")
+    text = commit.message.text
+    if text.isascii() and "agentops-exempt" not in text.lower():  # ASCII: IGNORECASE is ASCII case here
+        return []
+    text = text.replace("\r\n", "\n").rstrip("\n")
     paragraphs = re.split(r"\n[ \t]*\n", text)
     trailer_block = paragraphs[-1] if commit.message.trailers and len(paragraphs) > 1 else ""
     start = len(text) - len(trailer_block) if trailer_block else len(text) + 1
