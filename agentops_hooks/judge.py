@@ -55,7 +55,7 @@ def moved_into_view(ctx: Context, commit: Commit) -> Commit:
     if not moved:
         return commit
     exclude = ctx.config.exclude
-    strict = [r for r in strict_rules(ctx.config.rules) if r.kind in engine.LINE_KINDS]
+    strict = _path_scoped_strict(ctx.config.rules)
 
     def unseen(f: FileChange) -> bool:
         old = f.old_path or ""
@@ -67,6 +67,20 @@ def moved_into_view(ctx: Context, commit: Commit) -> Commit:
     if not hidden:
         return commit
     return replace(commit, files=tuple(sources.whole(f) if id(f) in hidden else f for f in commit.files))
+
+
+def _path_scoped_strict(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The `exemptible: false` line rules that look only at some paths, found once per rule set: a
+    rule that looks at every path saw the file's old path too."""
+    return engine.per_rule_set(
+        rules,
+        ("moved-into-view",),
+        lambda: tuple(
+            r
+            for r in strict_rules(rules)
+            if r.kind in engine.LINE_KINDS and (r.include is not None or r.exclude is not None)
+        ),
+    )
 
 
 def blob_sizes(ctx: Context) -> gitrepo.BlobSizes | None:
