@@ -81,3 +81,18 @@ def test_a_key_in_the_overlap_of_a_cut_line_is_one_finding_on_that_line() -> Non
     rule = rulefile.load_rules("s.yaml", _AWS_RULE)[1][0]
     found = list(diff.added_pattern(rule, Commit(None, Message("m", "m", ""), (change,))))
     assert [(f.line, f.match) for f in found] == [(1, KEY)]
+
+
+@pytest.mark.parametrize(
+    ("window", "added", "removed"),
+    [
+        (b"@@ -1,2 +1,2 @@\n-old one\n-old two\n+new one\n+new two", b"new one\nnew two", b"old one\nold two"),
+        (b"-old one\n-old two", b"", b"old one\nold two"),  # a window of a rewrite's removed half
+        (b"+new\n\\ No newline at end of file", b"new", b""),  # the marker line is no line of either sign
+        (b"-a\n+b\n@@ -9 +9 @@ def f():\n-c\n+d", b"b\nd", b"a\nc"),  # two hunks: each sign's lines, in order
+        (b"@@ -3,0 +4,2 @@ x\n+++ not a header\n+--", b"++ not a header\n--", b""),
+    ],
+)
+def test_a_window_s_lines_of_each_sign_are_joined_as_git_wrote_them(window: bytes, added: bytes, removed: bytes) -> None:
+    assert patchtext.joined_bytes(window, removed=False) == added
+    assert patchtext.joined_bytes(window, removed=True) == removed
