@@ -79,22 +79,24 @@ def commit_type(subject: str) -> str | None:
     return m.group("type").lower() if m else None
 
 
+_IGNORES = Memo(256)  # rule → its ignore-subject and ignore-body patterns
+
+
 def skipped(rule: Rule, commit: Commit) -> bool:
-    """Whether the rule's `ignore-subject` / `ignore-body` pattern leaves this commit out."""
-    subject, body = rule.compiled.regex("ignore-subject"), rule.compiled.regex("ignore-body")
+    """Whether the rule's `ignore-subject` / `ignore-body` pattern leaves this commit out (the
+    patterns read once per rule: a history asks on every commit)."""
+    subject, body = _IGNORES.get(rule, lambda: (rule.compiled.regex("ignore-subject"), rule.compiled.regex("ignore-body")))
     return bool(subject and holds(subject, commit.message.subject)) or bool(body and holds(body, commit.message.body))
 
 
 def message_format(rule: Rule, commit: Commit) -> Iterator[Finding]:
     """Subject and body shape: type, pattern, length, vagueness, case, body, line lengths."""
-    f = _format_of(rule)
-    message = commit.message
-    if (f.ignore_subject and holds(f.ignore_subject, message.subject)) or (f.ignore_body and holds(f.ignore_body, message.body)):
+    if skipped(rule, commit):
         return
-    subject = message.subject
-    conv, lines = _shape(message)
+    subject = commit.message.subject
+    conv, lines = _shape(commit.message)
     desc = conv.group("desc") if conv else subject
-    for line, problem in _format_problems(f, rule, commit, subject, conv, desc, lines):
+    for line, problem in _format_problems(_format_of(rule), rule, commit, subject, conv, desc, lines):
         yield rule.finding(line=line, match=subject if line == 1 else None, problem=problem, subject=subject)
 
 
@@ -116,12 +118,11 @@ class _Format:
     __slots__ = (
         "conventional", "types", "types_lower", "subject_pattern", "subject_pattern_text", "max_subject", "min_subject",
         "vague", "no_punctuation", "case", "edge_whitespace", "blank_second", "body_required", "body_pattern",
-        "body_pattern_text", "max_body_line", "scoped", "ignore_subject", "ignore_body",
+        "body_pattern_text", "max_body_line", "scoped",
     )  # fmt: skip
 
     def __init__(self, rule: Rule) -> None:
         p = rule.param
-        self.ignore_subject, self.ignore_body = rule.compiled.regex("ignore-subject"), rule.compiled.regex("ignore-body")
         self.conventional, self.types = p("conventional"), p("types")
         self.types_lower = [t.lower() for t in self.types or ()]
         self.subject_pattern, self.subject_pattern_text = rule.compiled.regex("subject-pattern"), p("subject-pattern")
